@@ -1,0 +1,2 @@
+export { createGateway, type Gateway } from './server.js';
+export { composeSupergraph, readSupergraph, SUPERGRAPH_FILE, ROOT, subgraphSchemaFile } from './supergraph.js';

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { openDatabase, persistEmbedded, type DatabaseConfig, type Logger } from '@ehr/common';
+import * as medication from '@ehr/subgraph-medication';
+import * as notes from '@ehr/subgraph-notes';
+import * as patient from '@ehr/subgraph-patient';
+import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { DemoIdentity, SeedData } from './generate.js';
+
+/** Rows per INSERT: well under MySQL's 65,535 placeholders for the widest table (14 columns). */
+const CHUNK = 1000;
+
+async function insertAll<T extends ObjectLiteral>(db: DataSource, entity: EntityTarget<T>, rows: T[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.createQueryBuilder().delete().from(entity).execute();
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      await tx.createQueryBuilder().insert().into(entity).values(rows.slice(i, i + CHUNK)).execute();
+    }
+  });
+}
+
+export function identitiesFile(config: DatabaseConfig): string {
+  return path.join(config.dataDir, 'demo-identities.json');
+}
+
+/** The demo identities written by the last seed, or [] before any seed. */
+export function readIdentities(config: DatabaseConfig): DemoIdentity[] {
+  try {
+    return JSON.parse(fs.readFileSync(identitiesFile(config), 'utf8')) as DemoIdentity[];
+  } catch {
+    return [];
+  }
+}
+
+async function withDatabase<T>(
+  name: 'patient' | 'medication' | 'notes',
+  spec: { entities: never[] | unknown[]; migrations: unknown[] },
+  config: DatabaseConfig,
+  logger: Logger,
+  work: (db: DataSource) => Promise<T>,
+): Promise<T> {
+  const db = await openDatabase({
+    subgraph: name,
+    config,
+    entities: spec.entities as never,
+    migrations: spec.migrations as never,
+    logger,
+    autoSave: false,
+  });
+  try {
+    const result = await work(db);
+    await persistEmbedded(db);
+    return result;
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Whether the patient database already holds patients (npm start seeds only an empty one). */
+export async function hasPatients(config: DatabaseConfig, logger: Logger): Promise<boolean> {
+  return withDatabase('patient', patient, config, logger, async (db) => (await db.getRepository(patient.PatientRecord).count()) > 0);
+}
+
+/**
+ * Replaces the clinical data of the patient, medication and notes databases with `data`, each in
+ * one transaction. The audit log is never touched: it is append-only whatever happens to the data.
+ */
+export async function writeSeedData(data: SeedData, config: DatabaseConfig, logger: Logger): Promise<void> {
+  await withDatabase('patient', patient, config, logger, async (db) => {
+    await insertAll(db, patient.CareTeamMemberRecord, data.careTeam);
+    await insertAll(db, patient.PatientRecord, data.patients.map((p) => ({ ...p, createdAt: new Date() })));
+    await insertAll(db, patient.PractitionerRecord, data.practitioners);
+  });
+  await withDatabase('medication', medication, config, logger, async (db) => {
+    await insertAll(
+      db,
+      medication.MedicationRequestRecord,
+      data.medications.map(({ system, ...m }) => ({ ...m, codeSystem: system })),
+    );
+  });
+  await withDatabase('notes', notes, config, logger, async (db) => {
+    await insertAll(db, notes.ClinicalNoteRecord, data.notes);
+  });
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  fs.writeFileSync(identitiesFile(config), JSON.stringify(data.identities, null, 2) + '\n', { mode: 0o600 });
+}

@@ -1,0 +1,4 @@
+import { AuditEventRecord } from './audit-event.js';
+
+export { AuditEventRecord, type FieldAccessRecord } from './audit-event.js';
+export const entities = [AuditEventRecord];

@@ -1,0 +1,4 @@
+import { runSubgraph } from '@ehr/common';
+import { auditSubgraph } from './server.js';
+
+runSubgraph(auditSubgraph);

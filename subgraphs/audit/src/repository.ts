@@ -1,0 +1,29 @@
+import { LessThan, type DataSource, type FindOptionsWhere } from 'typeorm';
+import { AuditEventRecord } from './entities/index.js';
+
+export interface AuditFilter {
+  patientId?: string;
+  actorId?: string;
+  auditId?: string;
+}
+
+/** Reads the log newest first. There is deliberately no update or delete here. */
+export class AuditRepository {
+  constructor(private readonly db: DataSource) {}
+
+  async page(filter: AuditFilter, first: number, afterSequence: number | undefined) {
+    const where: FindOptionsWhere<AuditEventRecord> = {};
+    if (filter.patientId) where.patientId = filter.patientId;
+    if (filter.actorId) where.actorId = filter.actorId;
+    if (filter.auditId) where.auditId = filter.auditId;
+    const repo = this.db.getRepository(AuditEventRecord);
+    const rows = await repo.find({
+      where: afterSequence === undefined ? where : { ...where, sequence: LessThan(afterSequence) },
+      order: { sequence: 'DESC' },
+      take: first + 1,
+    });
+    const totalCount = await repo.count({ where });
+    const nodes = rows.slice(0, first);
+    return { nodes, hasNextPage: rows.length > first, totalCount };
+  }
+}

@@ -1,0 +1,4 @@
+import { MedicationRequestRecord } from './medication-request.js';
+
+export { MedicationRequestRecord };
+export const entities = [MedicationRequestRecord];

@@ -1,0 +1,4 @@
+import { runSubgraph } from '@ehr/common';
+import { medicationSubgraph } from './server.js';
+
+runSubgraph(medicationSubgraph);

@@ -1,0 +1,6 @@
+import { parseId } from '@ehr/common';
+import type { QueryResolvers } from '../__generated__/resolvers-types.js';
+
+export const Query: QueryResolvers = {
+  medicationRequest: (_root, args, ctx) => ctx.loaders.medicationRequest.load(parseId(args.id)),
+};

@@ -1,0 +1,6 @@
+import type { Resolvers } from '../__generated__/resolvers-types.js';
+import { MedicationRequest } from './MedicationRequest.js';
+import { Patient } from './Patient.js';
+import { Query } from './Query.js';
+
+export const resolvers: Resolvers = { Query, Patient, MedicationRequest };

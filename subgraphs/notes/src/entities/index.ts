@@ -1,0 +1,4 @@
+import { ClinicalNoteRecord } from './clinical-note.js';
+
+export { ClinicalNoteRecord };
+export const entities = [ClinicalNoteRecord];

@@ -1,0 +1,4 @@
+import { runSubgraph } from '@ehr/common';
+import { notesSubgraph } from './server.js';
+
+runSubgraph(notesSubgraph);

@@ -1,0 +1,8 @@
+import { parseId } from '@ehr/common';
+import type { PatientResolvers } from '../__generated__/resolvers-types.js';
+
+export const Patient: PatientResolvers = {
+  // The patient subgraph owns existence; here a reference is only a key to look rows up by.
+  __resolveReference: (ref) => ({ id: parseId(ref.id) }),
+  notes: (p, _args, ctx) => ctx.loaders.notesByPatient.load(p.id),
+};

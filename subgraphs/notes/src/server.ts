@@ -1,0 +1,23 @@
+import path from 'node:path';
+import { bootSubgraph, type ServiceConfig, type SubgraphServer, type SubgraphSpec } from '@ehr/common';
+import { createContextFactory, type NotesContext } from './context.js';
+import { entities } from './entities/index.js';
+import { migrations } from './migrations/index.js';
+import { resolvers } from './resolvers/index.js';
+
+export const notesSubgraph: SubgraphSpec<NotesContext> = {
+  name: 'notes',
+  schemaFile: path.resolve(__dirname, '..', 'schema.graphql'),
+  entities,
+  migrations,
+  resolvers,
+  context: createContextFactory,
+};
+
+/** Builds the notes subgraph on its own database; tests and main() both start here. */
+export function createNotesSubgraph(config: ServiceConfig): Promise<SubgraphServer> {
+  return bootSubgraph(notesSubgraph, config);
+}
+
+export * from './entities/index.js';
+export { migrations } from './migrations/index.js';

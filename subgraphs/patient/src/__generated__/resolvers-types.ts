@@ -1,0 +1,316 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { PatientRecord, PractitionerRecord, CareTeamMemberRecord } from '../entities/index.js';
+import type { PatientContext } from '../context.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  _FieldSet: { input: unknown; output: unknown; }
+};
+
+export type Address = {
+  __typename?: 'Address';
+  city?: Maybe<Scalars['String']['output']>;
+  line: Array<Scalars['String']['output']>;
+  postalCode?: Maybe<Scalars['String']['output']>;
+  state?: Maybe<Scalars['String']['output']>;
+};
+
+/** One practitioner's place on a patient's care team. */
+export type CareTeamMember = {
+  __typename?: 'CareTeamMember';
+  period: Period;
+  practitioner: Practitioner;
+  /** attending, primary-nurse, consulting, ... */
+  role: Scalars['String']['output'];
+};
+
+export type HumanName = {
+  __typename?: 'HumanName';
+  family?: Maybe<Scalars['String']['output']>;
+  given: Array<Scalars['String']['output']>;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** A person receiving care. Owned here; the medication and notes subgraphs extend it. */
+export type Patient = {
+  __typename?: 'Patient';
+  address?: Maybe<Address>;
+  /** YYYY-MM-DD. */
+  birthDate?: Maybe<Scalars['String']['output']>;
+  /** Practitioners who treat this patient, with their role and period. */
+  careTeam: Array<CareTeamMember>;
+  email?: Maybe<Scalars['String']['output']>;
+  gender?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** Medical record number. */
+  mrn?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<HumanName>;
+  phone?: Maybe<Scalars['String']['output']>;
+  /** Social Security number (synthetic data uses the never-issued 9xx range). */
+  ssn?: Maybe<Scalars['String']['output']>;
+};
+
+export type PatientConnection = {
+  __typename?: 'PatientConnection';
+  nodes: Array<Patient>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type Period = {
+  __typename?: 'Period';
+  end?: Maybe<Scalars['String']['output']>;
+  start?: Maybe<Scalars['String']['output']>;
+};
+
+/** A clinician (physician or nurse). */
+export type Practitioner = {
+  __typename?: 'Practitioner';
+  id: Scalars['ID']['output'];
+  name?: Maybe<HumanName>;
+  /** physician or nurse. */
+  qualification?: Maybe<Scalars['String']['output']>;
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /** One patient by id; null when no such patient exists. */
+  patient?: Maybe<Patient>;
+  /** Patients in id order, a page at a time (first: 1..100, default 20). */
+  patients: PatientConnection;
+  /** One practitioner by id; null when no such practitioner exists. */
+  practitioner?: Maybe<Practitioner>;
+};
+
+
+export type QueryPatientArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPatientsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryPractitionerArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = {
+  Patient: Patient;
+  Practitioner: Practitioner;
+};
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = {
+  Patient:
+    ( { __typename: 'Patient' }
+    & GraphQLRecursivePick<FederationTypes['Patient'], {"id":true}> );
+  Practitioner:
+    ( { __typename: 'Practitioner' }
+    & GraphQLRecursivePick<FederationTypes['Practitioner'], {"id":true}> );
+};
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  Address: ResolverTypeWrapper<Address>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  CareTeamMember: ResolverTypeWrapper<CareTeamMemberRecord>;
+  HumanName: ResolverTypeWrapper<HumanName>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Patient: ResolverTypeWrapper<PatientRecord>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  PatientConnection: ResolverTypeWrapper<Omit<PatientConnection, 'nodes'> & { nodes: Array<ResolversTypes['Patient']> }>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Period: ResolverTypeWrapper<Period>;
+  Practitioner: ResolverTypeWrapper<PractitionerRecord>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  Address: Address;
+  String: Scalars['String']['output'];
+  CareTeamMember: CareTeamMemberRecord;
+  HumanName: HumanName;
+  PageInfo: PageInfo;
+  Boolean: Scalars['Boolean']['output'];
+  Patient: PatientRecord;
+  ID: Scalars['ID']['output'];
+  PatientConnection: Omit<PatientConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Patient']> };
+  Int: Scalars['Int']['output'];
+  Period: Period;
+  Practitioner: PractitionerRecord;
+  Query: Record<PropertyKey, never>;
+};
+
+export type AddressResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
+  city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  line?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  state?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CareTeamMemberResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['CareTeamMember'] = ResolversParentTypes['CareTeamMember']> = {
+  period?: Resolver<ResolversTypes['Period'], ParentType, ContextType>;
+  practitioner?: Resolver<ResolversTypes['Practitioner'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type HumanNameResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['HumanName'] = ResolversParentTypes['HumanName']> = {
+  family?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  given?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type PageInfoResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type PatientResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['Patient'] = ResolversParentTypes['Patient'], FederationReferenceType extends FederationReferenceTypes['Patient'] = FederationReferenceTypes['Patient']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Patient']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  address?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  birthDate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  careTeam?: Resolver<Array<ResolversTypes['CareTeamMember']>, ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  gender?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  mrn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['HumanName']>, ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ssn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type PatientConnectionResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['PatientConnection'] = ResolversParentTypes['PatientConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['Patient']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PeriodResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['Period'] = ResolversParentTypes['Period']> = {
+  end?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  start?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type PractitionerResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['Practitioner'] = ResolversParentTypes['Practitioner'], FederationReferenceType extends FederationReferenceTypes['Practitioner'] = FederationReferenceTypes['Practitioner']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Practitioner']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['HumanName']>, ParentType, ContextType>;
+  qualification?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType, RequireFields<QueryPatientArgs, 'id'>>;
+  patients?: Resolver<ResolversTypes['PatientConnection'], ParentType, ContextType, Partial<QueryPatientsArgs>>;
+  practitioner?: Resolver<Maybe<ResolversTypes['Practitioner']>, ParentType, ContextType, RequireFields<QueryPractitionerArgs, 'id'>>;
+};
+
+export type Resolvers<ContextType = PatientContext> = {
+  Address?: AddressResolvers<ContextType>;
+  CareTeamMember?: CareTeamMemberResolvers<ContextType>;
+  HumanName?: HumanNameResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  Patient?: PatientResolvers<ContextType>;
+  PatientConnection?: PatientConnectionResolvers<ContextType>;
+  Period?: PeriodResolvers<ContextType>;
+  Practitioner?: PractitionerResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+};
+

@@ -1,0 +1,4 @@
+import { runSubgraph } from '@ehr/common';
+import { patientSubgraph } from './server.js';
+
+runSubgraph(patientSubgraph);

@@ -1,0 +1,4 @@
+import { CreatePatientTables1764000000000 } from './1764000000000-create-patient-tables.js';
+
+/** In order; each runs once, recorded in schema_migrations. */
+export const migrations = [CreatePatientTables1764000000000];

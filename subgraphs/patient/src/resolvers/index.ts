@@ -1,0 +1,7 @@
+import type { Resolvers } from '../__generated__/resolvers-types.js';
+import { CareTeamMember } from './CareTeamMember.js';
+import { Patient } from './Patient.js';
+import { Practitioner } from './Practitioner.js';
+import { Query } from './Query.js';
+
+export const resolvers: Resolvers = { Query, Patient, Practitioner, CareTeamMember };
