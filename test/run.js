@@ -27,12 +27,18 @@ async function main() {
     }
   }
   if (!url && process.env.REQUIRE_MYSQL === '1') {
-    console.error('npm test: REQUIRE_MYSQL=1 but no MySQL/MariaDB answers (set MYSQL_URL or start one on 127.0.0.1:3306)');
+    console.error(
+      'npm test: REQUIRE_MYSQL=1 but no MySQL/MariaDB answers (set MYSQL_URL or start one on 127.0.0.1:3306)',
+    );
     process.exit(1);
   }
   const env = { ...process.env, TEST_MYSQL_URL: url ?? '' };
   delete env.MYSQL_URL;
-  console.log(url ? `npm test: database = MySQL at ${new URL(url).host}` : 'npm test: database = embedded SQLite (no MySQL answered)');
+  console.log(
+    url
+      ? `npm test: database = MySQL at ${new URL(url).host}`
+      : 'npm test: database = embedded SQLite (no MySQL answered)',
+  );
   const jest = require.resolve('jest/bin/jest');
   const r = spawnSync(process.execPath, [jest, ...process.argv.slice(2)], { stdio: 'inherit', env });
   process.exit(r.status ?? 1);

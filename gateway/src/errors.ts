@@ -1,24 +1,31 @@
 import type { GraphQLFormattedError } from 'graphql';
-import { isPublicCode, maskErrors, SUBGRAPHS, type Logger } from '@ehr/common';
+import { isPublicCode, maskErrors, type Logger } from '@ehr/common';
 
-const FETCH_FAILED = /^Error while fetching subquery from service "([a-z]+)"/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * The gateway's error policy: catalogue errors from subgraphs pass through; a subgraph that
- * cannot be reached becomes SERVICE_UNAVAILABLE naming the service (not the address or the
- * cause); anything else is masked with a correlation id.
+ * The gateway's error policy: catalogue errors (from subgraphs or from here) pass through
+ * without stacks; an error a subgraph already masked keeps its correlation id so operators can
+ * find the subgraph's log line; anything else is masked here with a correlation id of its own.
  */
 export function gatewayFormatError(logger: Logger) {
   const mask = maskErrors(logger);
   return (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {
-    if (isPublicCode(formatted.extensions?.code)) return mask(formatted, raw);
-    const service = FETCH_FAILED.exec(formatted.message)?.[1];
-    if (service && (SUBGRAPHS as readonly string[]).includes(service)) {
-      logger.warn({ subgraph: service, path: formatted.path }, 'subgraph unavailable');
+    const ext = formatted.extensions ?? {};
+    if (isPublicCode(ext.code)) {
+      if (ext.code === 'SERVICE_UNAVAILABLE') logger.warn({ subgraph: ext.service }, 'subgraph unavailable');
+      return mask(formatted, raw);
+    }
+    const maskedDownstream =
+      ext.code === 'INTERNAL_SERVER_ERROR' &&
+      formatted.message === 'Internal server error' &&
+      typeof ext.correlationId === 'string' &&
+      UUID.test(ext.correlationId);
+    if (maskedDownstream) {
       return {
-        message: `The ${service} service is unavailable; data from it is missing from this response`,
+        message: formatted.message,
         ...(formatted.path ? { path: formatted.path } : {}),
-        extensions: { code: 'SERVICE_UNAVAILABLE', service },
+        extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId: ext.correlationId, service: ext.serviceName },
       };
     }
     return mask(formatted, raw);

@@ -13,7 +13,12 @@ describe('loadConfig', () => {
   it('reports every problem at once, in words an operator understands', () => {
     let error: unknown;
     try {
-      loadGatewayConfig({ GATEWAY_PORT: 'abc', MYSQL_URL: 'postgres://x', MYSQL_DATABASE_PREFIX: 'a;drop', NOTES_URL: 'nope' });
+      loadGatewayConfig({
+        GATEWAY_PORT: 'abc',
+        MYSQL_URL: 'postgres://x',
+        MYSQL_DATABASE_PREFIX: 'a;drop',
+        NOTES_URL: 'nope',
+      });
     } catch (err) {
       error = err;
     }

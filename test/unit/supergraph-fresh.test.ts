@@ -15,7 +15,12 @@ describe('the committed supergraph', () => {
 
   it('exposes the contract fields across all subgraphs', () => {
     const sdl = 'supergraphSdl' in result ? result.supergraphSdl : '';
-    for (const field of ['medications: [MedicationRequest!]!', 'notes: [ClinicalNote!]!', 'patients(first: Int, after: String): PatientConnection!', 'auditEvents(']) {
+    for (const field of [
+      'medications: [MedicationRequest!]!',
+      'notes: [ClinicalNote!]!',
+      'patients(first: Int, after: String): PatientConnection!',
+      'auditEvents(',
+    ]) {
       expect(sdl).toContain(field);
     }
   });

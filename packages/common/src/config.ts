@@ -24,7 +24,10 @@ const baseSchema = z.object({
   // An empty value (MYSQL_URL= in a .env file) means unset: the embedded database.
   MYSQL_URL: z.preprocess(
     (v) => (v === '' ? undefined : v),
-    z.string().regex(/^mysql:\/\//, 'must start with mysql://').optional(),
+    z
+      .string()
+      .regex(/^mysql:\/\//, 'must start with mysql://')
+      .optional(),
   ),
   MYSQL_DATABASE_PREFIX: z
     .string()
@@ -119,10 +122,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   const u = urls.data as Record<string, string>;
   return {
     ...base,
-    subgraphUrls: Object.fromEntries(SUBGRAPHS.map((s) => [s, u[envName(s, 'URL')]])) as Record<
-      SubgraphName,
-      string
-    >,
+    subgraphUrls: Object.fromEntries(SUBGRAPHS.map((s) => [s, u[envName(s, 'URL')]])) as Record<SubgraphName, string>,
     subgraphTimeoutMs: timeout.data,
   };
 }

@@ -16,7 +16,8 @@ function isOperatorError(err: unknown): err is Error {
     err instanceof StartupError ||
     err instanceof ConfigError ||
     err instanceof RangeError ||
-    (typeof (err as { code?: unknown })?.code === 'string' && (err as { code: string }).code.startsWith('ERR_PARSE_ARGS'))
+    (typeof (err as { code?: unknown })?.code === 'string' &&
+      (err as { code: string }).code.startsWith('ERR_PARSE_ARGS'))
   );
 }
 

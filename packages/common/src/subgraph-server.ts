@@ -105,6 +105,8 @@ export function jsonErrors(logger: Logger): express.ErrorRequestHandler {
     if (status === 500) logger.error({ errorName: err?.name }, 'http request failed');
     const message =
       status === 413 ? 'Request body too large' : status < 500 ? 'Malformed request body' : 'Internal server error';
-    res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+    res
+      .status(status)
+      .json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
   };
 }

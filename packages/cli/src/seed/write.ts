@@ -14,7 +14,12 @@ async function insertAll<T extends ObjectLiteral>(db: DataSource, entity: Entity
   await db.transaction(async (tx) => {
     await tx.createQueryBuilder().delete().from(entity).execute();
     for (let i = 0; i < rows.length; i += CHUNK) {
-      await tx.createQueryBuilder().insert().into(entity).values(rows.slice(i, i + CHUNK)).execute();
+      await tx
+        .createQueryBuilder()
+        .insert()
+        .into(entity)
+        .values(rows.slice(i, i + CHUNK))
+        .execute();
     }
   });
 }
@@ -58,7 +63,13 @@ async function withDatabase<T>(
 
 /** Whether the patient database already holds patients (npm start seeds only an empty one). */
 export async function hasPatients(config: DatabaseConfig, logger: Logger): Promise<boolean> {
-  return withDatabase('patient', patient, config, logger, async (db) => (await db.getRepository(patient.PatientRecord).count()) > 0);
+  return withDatabase(
+    'patient',
+    patient,
+    config,
+    logger,
+    async (db) => (await db.getRepository(patient.PatientRecord).count()) > 0,
+  );
 }
 
 /**
@@ -68,7 +79,11 @@ export async function hasPatients(config: DatabaseConfig, logger: Logger): Promi
 export async function writeSeedData(data: SeedData, config: DatabaseConfig, logger: Logger): Promise<void> {
   await withDatabase('patient', patient, config, logger, async (db) => {
     await insertAll(db, patient.CareTeamMemberRecord, data.careTeam);
-    await insertAll(db, patient.PatientRecord, data.patients.map((p) => ({ ...p, createdAt: new Date() })));
+    await insertAll(
+      db,
+      patient.PatientRecord,
+      data.patients.map((p) => ({ ...p, createdAt: new Date() })),
+    );
     await insertAll(db, patient.PractitionerRecord, data.practitioners);
   });
   await withDatabase('medication', medication, config, logger, async (db) => {

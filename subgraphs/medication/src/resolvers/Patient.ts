@@ -3,6 +3,6 @@ import type { PatientResolvers } from '../__generated__/resolvers-types.js';
 
 export const Patient: PatientResolvers = {
   // The patient subgraph owns existence; here a reference is only a key to look rows up by.
-  __resolveReference: (ref) => ({ id: parseId(ref.id) }),
+  __resolveReference: async (ref) => ({ id: parseId(ref.id) }),
   medications: (p, _args, ctx) => ctx.loaders.medicationsByPatient.load(p.id),
 };

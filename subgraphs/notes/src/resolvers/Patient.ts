@@ -3,6 +3,6 @@ import type { PatientResolvers } from '../__generated__/resolvers-types.js';
 
 export const Patient: PatientResolvers = {
   // The patient subgraph owns existence; here a reference is only a key to look rows up by.
-  __resolveReference: (ref) => ({ id: parseId(ref.id) }),
+  __resolveReference: async (ref) => ({ id: parseId(ref.id) }),
   notes: (p, _args, ctx) => ctx.loaders.notesByPatient.load(p.id),
 };

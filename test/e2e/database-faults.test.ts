@@ -1,0 +1,122 @@
+import { spawn } from 'node:child_process';
+import { SERVICE_ENTRY } from '../../packages/cli/src/paths';
+import { startChild, stopAll, waitReady, type Child } from '../../packages/cli/src/process-group';
+import { TEST_MYSQL_URL, testDatabase, usingMysql, type TestDatabase } from '../helpers/database';
+import { freePort } from '../helpers/ports';
+import { seed } from '../helpers/subgraphs';
+import { TcpProxy } from '../helpers/tcp-proxy';
+
+function runToExit(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH, ...env } });
+    let stderr = '';
+    let stdout = '';
+    p.stderr.on('data', (d) => (stderr += d));
+    p.stdout.on('data', (d) => (stdout += d));
+    p.on('exit', (code) => resolve({ code, stderr, stdout }));
+  });
+}
+
+describe('startup faults', () => {
+  it('exits non-zero with one line naming the database it could not reach', async () => {
+    const closed = await freePort();
+    const r = await runToExit(SERVICE_ENTRY.patient, {
+      MYSQL_URL: `mysql://root:s3cret@127.0.0.1:${closed}`,
+      PATIENT_PORT: '0',
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([`patient: cannot reach MySQL at 127.0.0.1:${closed}: ECONNREFUSED`]);
+    expect(r.stderr).not.toContain('s3cret');
+  });
+
+  it('exits non-zero with every configuration problem on one line', async () => {
+    const r = await runToExit(SERVICE_ENTRY.gateway, { GATEWAY_PORT: 'http', NOTES_URL: 'ftp://x' });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^gateway: invalid configuration: .*GATEWAY_PORT.*NOTES_URL/);
+  });
+});
+
+// Losing the database while running only exists for a database server; the embedded SQLite
+// database lives inside the process.
+(usingMysql ? describe : describe.skip)('database lost while running (MySQL behind a TCP proxy)', () => {
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let child: Child;
+  let base: string;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    db = testDatabase();
+    await seed(db, 5);
+    const target = new URL(TEST_MYSQL_URL!);
+    proxy = new TcpProxy(target.hostname, Number(target.port || 3306));
+    await proxy.up();
+    const proxied = new URL(TEST_MYSQL_URL!);
+    proxied.port = String(proxy.port);
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    child = startChild(
+      'patient',
+      SERVICE_ENTRY.patient,
+      {
+        PATH: process.env.PATH,
+        ...db.env,
+        MYSQL_URL: proxied.toString(),
+        PATIENT_PORT: String(port),
+        LOG_LEVEL: 'warn',
+      },
+      [],
+      (l) => lines.push(l),
+    );
+    await waitReady(child, `${base}/readyz`, 30_000);
+  });
+  afterAll(async () => {
+    if (child) await stopAll([child]);
+    await proxy?.down();
+    await db?.cleanup();
+  });
+
+  const query = async () => {
+    const res = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ patients(first: 2) { totalCount nodes { id family: name { family } } } }' }),
+    });
+    return (await res.json()) as {
+      data?: unknown;
+      errors?: { message: string; extensions: Record<string, unknown> }[];
+    };
+  };
+
+  it('masks the failure, reports not ready, and recovers by itself when the database returns', async () => {
+    expect((await query()).errors).toBeUndefined();
+    await proxy.down();
+    const failed = await query();
+    expect(failed.errors?.[0]?.extensions.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(failed.errors?.[0]?.message).toBe('Internal server error');
+    expect(failed.errors?.[0]?.extensions.correlationId).toEqual(expect.any(String));
+    expect(JSON.stringify(failed)).not.toMatch(/SELECT|ECONN|PROTOCOL|mysql|stack/i);
+    expect((await fetch(`${base}/readyz`)).status).toBe(503);
+    // the log line carries the correlation id and the error kind, never SQL or values
+    const correlationId = String(failed.errors?.[0]?.extensions.correlationId);
+    for (let i = 0; i < 40 && !lines.join('\n').includes(correlationId); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    const logged = lines.join('\n');
+    expect(logged).toContain(correlationId);
+    expect(logged).not.toMatch(/SELECT .* FROM/);
+
+    await proxy.up();
+    const deadline = Date.now() + 20_000;
+    let recovered = false;
+    while (!recovered && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      recovered = (await fetch(`${base}/readyz`)).status === 200 && (await query()).errors === undefined;
+    }
+    expect(recovered).toBe(true);
+    expect(child.proc.exitCode).toBeNull();
+  });
+});

@@ -1,0 +1,195 @@
+import { usingMysql } from '../helpers/database';
+import { startStack, type Stack } from '../helpers/stack';
+
+const CHART = /* GraphQL */ `
+  query Chart($id: ID!) {
+    patient(id: $id) {
+      id
+      name {
+        family
+      }
+      birthDate
+      careTeam {
+        role
+        practitioner {
+          id
+          name {
+            family
+          }
+        }
+      }
+      medications {
+        id
+        medication {
+          code
+          display
+        }
+        prescriber {
+          id
+          name {
+            family
+          }
+        }
+      }
+      notes {
+        id
+        type
+        author {
+          id
+          name {
+            family
+          }
+        }
+      }
+    }
+  }
+`;
+
+const LIST = /* GraphQL */ `
+  query List($first: Int) {
+    patients(first: $first) {
+      totalCount
+      nodes {
+        id
+        name {
+          family
+        }
+        careTeam {
+          role
+          practitioner {
+            name {
+              family
+            }
+          }
+        }
+        medications {
+          id
+          status
+          prescriber {
+            name {
+              family
+            }
+          }
+        }
+        notes {
+          id
+          type
+          author {
+            name {
+              family
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+
+describe(`the stack end to end (real processes, ${usingMysql ? 'MySQL' : 'SQLite'})`, () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ patients: 60, seed: 5 });
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('answers one patient with data from the patient, medication and notes subgraphs', async () => {
+    const p = stack.data.patients.find((x) => stack.data.medications.some((m) => m.patientId === x.id))!;
+    const { status, body } = await stack.query<{
+      patient: {
+        id: string;
+        name: { family: string };
+        medications: { id: string; prescriber: { id: string; name: { family: string } } }[];
+        notes: { id: string; author: { name: { family: string } } }[];
+      };
+    }>(CHART, { id: p.id });
+    expect(status).toBe(200);
+    expect(body.errors).toBeUndefined();
+    const patient = body.data!.patient;
+    expect(patient.name.family).toBe(p.family);
+    const meds = stack.data.medications.filter((m) => m.patientId === p.id);
+    expect(patient.medications.map((m) => m.id).sort()).toEqual(meds.map((m) => m.id).sort());
+    // prescriber crosses back from the medication subgraph to the patient subgraph
+    const prescriber = stack.data.practitioners.find((x) => x.id === meds[0]!.prescriberId)!;
+    expect(patient.medications.find((m) => m.id === meds[0]!.id)!.prescriber.name.family).toBe(prescriber.family);
+    expect(patient.notes.length).toBe(stack.data.notes.filter((n) => n.patientId === p.id).length);
+    expect(patient.notes.every((n) => typeof n.author.name.family === 'string')).toBe(true);
+  });
+
+  it('sends the same number of SQL statements for 1 patient as for 50 (DataLoader batching)', async () => {
+    const counts = async (first: number) => {
+      const before = await Promise.all(
+        ['patient', 'medication', 'notes'].map((s) => stack.metric(s as never, 'ehr_db_statements_total')),
+      );
+      const { body } = await stack.query<{ patients: { nodes: unknown[] } }>(LIST, { first });
+      expect(body.errors).toBeUndefined();
+      expect(body.data!.patients.nodes).toHaveLength(first);
+      const after = await Promise.all(
+        ['patient', 'medication', 'notes'].map((s) => stack.metric(s as never, 'ehr_db_statements_total')),
+      );
+      return after.map((a, i) => a - before[i]!);
+    };
+    const one = await counts(1);
+    const fifty = await counts(50);
+    expect(one.every((n) => n > 0)).toBe(true);
+    expect(fifty).toEqual(one);
+  });
+
+  it('answers an unknown id with null and a malformed id with BAD_USER_INPUT', async () => {
+    const unknown = await stack.query(CHART, { id: '00000000-0000-4000-8000-000000000000' });
+    expect(unknown.body).toEqual({ data: { patient: null } });
+    const bad = await stack.query(CHART, { id: 'patient-1; DROP TABLE patient' });
+    expect(bad.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(bad.body)).not.toContain('DROP TABLE');
+  });
+
+  it('refuses invalid GraphQL with a clear validation error', async () => {
+    const res = await stack.query('{ patient(id: 1) { nosuchfield } }');
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
+  it('serves /healthz, /readyz and Prometheus /metrics', async () => {
+    const base = stack.url.replace('/graphql', '');
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      subgraphs: { patient: true, medication: true, notes: true, audit: true },
+    });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain('ehr_graphql_requests_total');
+  });
+
+  it('keeps answering with what it has while a subgraph is down, and recovers when it returns', async () => {
+    const p = stack.data.patients[0]!;
+    const med = stack.data.medications[0]!;
+    const q = `query ($p: ID!, $m: ID!) { patient(id: $p) { id name { family } } medicationRequest(id: $m) { id } }`;
+    await stack.stopService('medication');
+    try {
+      const { status, body } = await stack.query<{
+        patient: { id: string; name: { family: string } };
+        medicationRequest: null;
+      }>(q, { p: p.id, m: med.id });
+      expect(status).toBe(200);
+      expect(body.data?.patient).toEqual({ id: p.id, name: { family: p.family } });
+      expect(body.data?.medicationRequest).toBeNull();
+      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', service: 'medication' });
+      // the address of the subgraph and the cause stay inside
+      expect(JSON.stringify(body.errors)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|fetch failed/);
+      const ready = await fetch(stack.url.replace('/graphql', '/readyz'));
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ subgraphs: { medication: false, patient: true } });
+    } finally {
+      await stack.startService('medication');
+    }
+    const again = await stack.query(q, { p: p.id, m: med.id });
+    expect(again.body.errors).toBeUndefined();
+    expect(again.body.data).toEqual({
+      patient: { id: p.id, name: { family: p.family } },
+      medicationRequest: { id: med.id },
+    });
+  });
+});

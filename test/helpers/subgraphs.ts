@@ -1,0 +1,44 @@
+import { bootSubgraph, createLogger, loadConfig, type SubgraphName, type SubgraphServer } from '@ehr/common';
+import { auditSubgraph } from '@ehr/subgraph-audit';
+import { medicationSubgraph } from '@ehr/subgraph-medication';
+import { notesSubgraph } from '@ehr/subgraph-notes';
+import { patientSubgraph } from '@ehr/subgraph-patient';
+import { generateSeedData, type SeedData } from '../../packages/cli/src/seed/generate';
+import { writeSeedData } from '../../packages/cli/src/seed/write';
+import type { TestDatabase } from './database';
+import type { GraphQLResponse } from './stack';
+
+const SPECS = { patient: patientSubgraph, medication: medicationSubgraph, notes: notesSubgraph, audit: auditSubgraph };
+
+export interface RunningSubgraph {
+  server: SubgraphServer;
+  url: string;
+  query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  stop(): Promise<void>;
+}
+
+/** One subgraph in this process, on its test database, behind real HTTP on a free port. */
+export async function runSubgraph(name: SubgraphName, db: TestDatabase): Promise<RunningSubgraph> {
+  const config = loadConfig(name, { ...db.env, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
+  const server = await bootSubgraph(SPECS[name] as never, { ...config, database: db.config });
+  const { url } = await server.listen('127.0.0.1', 0);
+  return {
+    server,
+    url,
+    async query(query, variables) {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: res.status, body: (await res.json()) as GraphQLResponse['body'] } as never;
+    },
+    stop: () => server.stop(),
+  };
+}
+
+export async function seed(db: TestDatabase, patients: number, seedValue = 11): Promise<SeedData> {
+  const data = generateSeedData({ patients, seed: seedValue });
+  await writeSeedData(data, db.config, createLogger('test-seed', 'silent'));
+  return data;
+}

@@ -1,0 +1,124 @@
+import { testDatabase, usingMysql, type TestDatabase } from '../helpers/database';
+import { runSubgraph, seed, type RunningSubgraph } from '../helpers/subgraphs';
+import type { SeedData } from '../../packages/cli/src/seed/generate';
+
+describe(`medication and notes subgraphs on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
+  let db: TestDatabase;
+  let data: SeedData;
+  let medication: RunningSubgraph;
+  let notes: RunningSubgraph;
+
+  beforeAll(async () => {
+    db = testDatabase();
+    data = await seed(db, 15);
+    medication = await runSubgraph('medication', db);
+    notes = await runSubgraph('notes', db);
+  });
+  afterAll(async () => {
+    await medication?.stop();
+    await notes?.stop();
+    await db?.cleanup();
+  });
+
+  const MEDS = /* GraphQL */ `
+    query ($r: [_Any!]!) {
+      _entities(representations: $r) {
+        ... on Patient {
+          id
+          medications {
+            id
+            status
+            authoredOn
+            medication {
+              system
+              code
+              display
+            }
+            prescriber {
+              id
+            }
+          }
+        }
+      }
+    }
+  `;
+  const NOTES = /* GraphQL */ `
+    query ($r: [_Any!]!) {
+      _entities(representations: $r) {
+        ... on Patient {
+          id
+          notes {
+            id
+            type
+            authoredAt
+            text
+            author {
+              id
+            }
+          }
+        }
+      }
+    }
+  `;
+
+  it('adds each patient its own medications and notes, newest first, in one batch', async () => {
+    const patients = data.patients.slice(0, 5);
+    const r = patients.map((p) => ({ __typename: 'Patient', id: p.id }));
+    const [m, n] = await Promise.all([
+      medication.query<{
+        _entities: { id: string; medications: { id: string; authoredOn: string; prescriber: { id: string } }[] }[];
+      }>(MEDS, { r }),
+      notes.query<{ _entities: { id: string; notes: { id: string; authoredAt: string; text: string }[] }[] }>(NOTES, {
+        r,
+      }),
+    ]);
+    expect(m.body.errors).toBeUndefined();
+    expect(n.body.errors).toBeUndefined();
+    patients.forEach((p, i) => {
+      const meds = m.body.data!._entities[i]!.medications;
+      const expected = data.medications.filter((x) => x.patientId === p.id);
+      expect(meds.map((x) => x.id).sort()).toEqual(expected.map((x) => x.id).sort());
+      expect(meds.map((x) => x.authoredOn)).toEqual([...meds.map((x) => x.authoredOn)].sort().reverse());
+      for (const x of meds) expect(x.prescriber.id).toBe(expected.find((e) => e.id === x.id)!.prescriberId);
+      const ns = n.body.data!._entities[i]!.notes;
+      expect(ns.map((x) => x.id).sort()).toEqual(
+        data.notes
+          .filter((x) => x.patientId === p.id)
+          .map((x) => x.id)
+          .sort(),
+      );
+      for (const x of ns) expect(x.text).toBe(data.notes.find((e) => e.id === x.id)!.text);
+    });
+  });
+
+  it('finds a medication request and a note by id, null for unknown, BAD_USER_INPUT for malformed', async () => {
+    const med = data.medications[0]!;
+    const note = data.notes[0]!;
+    const m = await medication.query(
+      `query ($id: ID!) { medicationRequest(id: $id) { id medication { code } patient { id } } }`,
+      { id: med.id },
+    );
+    expect(m.body.data).toEqual({
+      medicationRequest: { id: med.id, medication: { code: med.code }, patient: { id: med.patientId } },
+    });
+    const n = await notes.query(`query ($id: ID!) { note(id: $id) { id type author { id } patient { id } } }`, {
+      id: note.id,
+    });
+    expect(n.body.data).toEqual({
+      note: { id: note.id, type: note.type, author: { id: note.authorId }, patient: { id: note.patientId } },
+    });
+    const unknown = await notes.query(`{ note(id: "00000000-0000-4000-8000-000000000000") { id } }`);
+    expect(unknown.body).toEqual({ data: { note: null } });
+    const bad = await medication.query(`{ medicationRequest(id: "DROP TABLE") { id } }`);
+    expect(bad.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers a patient without rows with empty lists', async () => {
+    const r = [{ __typename: 'Patient', id: '00000000-0000-4000-8000-000000000000' }];
+    const m = await medication.query(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { medications { id } } } }`,
+      { r },
+    );
+    expect(m.body.data).toEqual({ _entities: [{ medications: [] }] });
+  });
+});

@@ -1,0 +1,183 @@
+import { testDatabase, usingMysql, type TestDatabase } from '../helpers/database';
+import { runSubgraph, seed, type RunningSubgraph } from '../helpers/subgraphs';
+import type { SeedData } from '../../packages/cli/src/seed/generate';
+
+type P = {
+  id: string;
+  mrn: string;
+  name: { given: string[]; family: string };
+  ssn: string;
+  birthDate: string;
+  address: { line: string[]; city: string; state: string; postalCode: string };
+};
+
+describe(`patient subgraph on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
+  let db: TestDatabase;
+  let data: SeedData;
+  let sg: RunningSubgraph;
+
+  beforeAll(async () => {
+    db = testDatabase();
+    data = await seed(db, 25);
+    sg = await runSubgraph('patient', db);
+  });
+  afterAll(async () => {
+    await sg?.stop();
+    await db?.cleanup();
+  });
+
+  const PATIENT = /* GraphQL */ `
+    query ($id: ID!) {
+      patient(id: $id) {
+        id
+        mrn
+        ssn
+        birthDate
+        name {
+          given
+          family
+        }
+        address {
+          line
+          city
+          state
+          postalCode
+        }
+        careTeam {
+          role
+          period {
+            start
+            end
+          }
+          practitioner {
+            id
+            qualification
+            name {
+              family
+            }
+          }
+        }
+      }
+    }
+  `;
+
+  it('returns a patient as seeded, with the care team resolved', async () => {
+    const seeded = data.patients[3]!;
+    const { body } = await sg.query<{ patient: P & { careTeam: { role: string; practitioner: { id: string } }[] } }>(
+      PATIENT,
+      { id: seeded.id },
+    );
+    expect(body.errors).toBeUndefined();
+    const p = body.data!.patient;
+    expect(p).toMatchObject({
+      id: seeded.id,
+      mrn: seeded.mrn,
+      ssn: seeded.ssn,
+      birthDate: seeded.birthDate,
+      name: { given: seeded.givenNames, family: seeded.family },
+      address: { line: seeded.addressLines, city: seeded.city, state: seeded.state, postalCode: seeded.postalCode },
+    });
+    const expected = data.careTeam
+      .filter((m) => m.patientId === seeded.id)
+      .map((m) => m.practitionerId)
+      .sort();
+    expect(p.careTeam.map((m) => m.practitioner.id).sort()).toEqual(expected);
+    expect(p.careTeam.map((m) => m.role)).toContain('attending');
+  });
+
+  it('answers null, not an error, for an unknown id', async () => {
+    const { body } = await sg.query(PATIENT, { id: '00000000-0000-4000-8000-000000000000' });
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual({ patient: null });
+  });
+
+  it('refuses a malformed id with BAD_USER_INPUT and does not echo it', async () => {
+    const { body } = await sg.query(PATIENT, { id: "1' OR '1'='1" });
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(body)).not.toContain("OR '1'='1");
+    expect(JSON.stringify(body)).not.toMatch(/stacktrace|at .*\.ts/);
+  });
+
+  it('pages through every patient exactly once', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const res: Awaited<ReturnType<typeof sg.query>> = await sg.query(
+        `query ($after: String) { patients(first: 10, after: $after) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
+      const page = (
+        res.body.data as {
+          patients: {
+            totalCount: number;
+            nodes: { id: string }[];
+            pageInfo: { hasNextPage: boolean; endCursor: string };
+          };
+        }
+      ).patients;
+      expect(page.totalCount).toBe(25);
+      seen.push(...page.nodes.map((n) => n.id));
+      pages++;
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(pages).toBe(3);
+    expect(new Set(seen).size).toBe(25);
+    expect(seen.sort()).toEqual(data.patients.map((p) => p.id).sort());
+  });
+
+  it.each([
+    ['first: 0', 'first'],
+    ['first: 101', 'first'],
+    ['after: "not-a-cursor"', 'after'],
+  ])('refuses patients(%s) with BAD_USER_INPUT', async (args, arg) => {
+    const { body } = await sg.query(`{ patients(${args}) { totalCount } }`);
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(body.errors?.[0]?.message).toContain(arg);
+  });
+
+  it('resolves _entities representations: known, unknown and malformed', async () => {
+    const known = data.patients[0]!;
+    const { body } = await sg.query(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { id mrn } } }`,
+      {
+        r: [
+          { __typename: 'Patient', id: known.id },
+          { __typename: 'Patient', id: '00000000-0000-4000-8000-000000000000' },
+          { __typename: 'Patient', id: '../../etc/passwd' },
+        ],
+      },
+    );
+    const entities = (body.data as { _entities: unknown[] })._entities;
+    expect(entities[0]).toEqual({ id: known.id, mrn: known.mrn });
+    expect(entities[1]).toBeNull();
+    expect(entities[2]).toBeNull();
+    expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it('answers a malformed body with a clear 400, not a stack trace', async () => {
+    const res = await fetch(`${sg.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(text).toContain('Malformed request body');
+    expect(text).not.toMatch(/at .*\(|node_modules/);
+  });
+
+  it('reports ready while its database answers', async () => {
+    const res = await fetch(`${sg.url}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ready', database: true });
+  });
+
+  it('starts again on a migrated database without re-running migrations', async () => {
+    await sg.stop();
+    sg = await runSubgraph('patient', db);
+    const { body } = await sg.query(`{ patients(first: 1) { totalCount } }`);
+    expect(body.data).toEqual({ patients: { totalCount: 25 } });
+  });
+});
