@@ -10,6 +10,7 @@ module.exports = {
   // Tests run the TypeScript sources; end-to-end tests spawn the built services (npm test builds first).
   moduleNameMapper: {
     '^@ehr/common$': '<rootDir>/packages/common/src/index.ts',
+    '^@ehr/policy$': '<rootDir>/packages/policy/src/index.ts',
     '^@ehr/gateway$': '<rootDir>/gateway/src/lib.ts',
     '^@ehr/subgraph-(patient|medication|notes|audit)$': '<rootDir>/subgraphs/$1/src/server.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
