@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import { buildSubgraphSchema } from '@apollo/subgraph';
 import express from 'express';
 import type { DocumentNode } from 'graphql';
 import type { DataSource } from 'typeorm';
@@ -45,7 +45,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   opts: SubgraphServerOptions<TContext>,
 ): Promise<SubgraphServer> {
   const schema = buildSubgraphSchema([
-    { typeDefs: opts.typeDefs, resolvers: opts.resolvers as GraphQLResolverMap<TContext> },
+    { typeDefs: opts.typeDefs, resolvers: opts.resolvers as never },
   ]);
   const apollo = new ApolloServer<TContext>({
     schema,
