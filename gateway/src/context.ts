@@ -1,4 +1,9 @@
-/** Per-request context of the gateway. */
+import type { Identity } from '@ehr/common';
+
+/** Per-request context of the gateway: the verified identity and its internal tokens per subgraph. */
 export interface GatewayContext {
   requestId: string;
+  identity: Identity;
+  /** One internal token per subgraph per request, signed on first use. */
+  internalTokens: Map<string, Promise<string>>;
 }

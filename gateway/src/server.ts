@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -6,39 +5,65 @@ import { expressMiddleware } from '@as-integrations/express5';
 import {
   createLogger,
   createMetrics,
+  devKeyPair,
+  InternalTokenSigner,
   jsonErrors,
   listen,
+  readPrivateKey,
   requestMetricsPlugin,
   type GatewayConfig,
+  type Identity,
   type RunningHttp,
   type SubgraphName,
 } from '@ehr/common';
 import express from 'express';
+import { authenticate, type Authenticated } from './auth/authenticate.js';
+import { MemorySessionStore, RedisSessionStore, type SessionStore } from './auth/session-store.js';
+import { TokenVerifier } from './auth/token-verifier.js';
 import type { GatewayContext } from './context.js';
 import { gatewayFormatError } from './errors.js';
+import { GrantLookup } from './grants.js';
 import { checkSubgraphs } from './readiness.js';
+import { sessionPlugin } from './session-plugin.js';
 import { SubgraphSource } from './subgraph-source.js';
 import { readSupergraph } from './supergraph.js';
 
 export interface Gateway {
   app: express.Express;
+  sessions: SessionStore;
   listen(host: string, port: number): Promise<RunningHttp>;
   stop(): Promise<void>;
 }
 
+export interface GatewayDeps {
+  supergraphSdl?: string;
+  /** Milliseconds since the epoch; tests inject a clock instead of sleeping. */
+  clock?: () => number;
+  sessions?: SessionStore;
+}
+
 /**
- * The gateway: plans each query over the committed supergraph and calls the subgraphs at their
- * configured URLs. Serves POST /graphql, GET /healthz, /readyz (every subgraph ready) and /metrics.
+ * The gateway: authenticates each caller, keeps their session, signs an internal token per
+ * subgraph, and plans each query over the committed supergraph. Serves POST /graphql, GET
+ * /healthz, /readyz (every subgraph ready) and /metrics.
  */
-export async function createGateway(config: GatewayConfig, supergraphSdl = readSupergraph()): Promise<Gateway> {
+export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<Gateway> {
   const logger = createLogger('gateway', config.logLevel);
   const metrics = createMetrics('gateway');
+  const clock = deps.clock ?? Date.now;
+  const verifier = await TokenVerifier.create(config.auth, config.database.dataDir, clock);
+  const keyFile = config.internalPrivateKeyFile ?? (await devKeyPair(config.database.dataDir, 'internal')).privateFile;
+  const signer = new InternalTokenSigner(await readPrivateKey(keyFile));
+  const sessions =
+    deps.sessions ?? (config.redisUrl ? new RedisSessionStore(config.redisUrl) : new MemorySessionStore());
+  const grants = new GrantLookup(config.subgraphUrls.audit, signer, sessions);
+
   const gateway = new ApolloGateway({
-    supergraphSdl,
+    supergraphSdl: deps.supergraphSdl ?? readSupergraph(),
     buildService: ({ name }) => {
       const url = config.subgraphUrls[name as SubgraphName];
       if (!url) throw new Error(`supergraph names an unknown subgraph: ${name}`);
-      return new SubgraphSource(name, url, config.subgraphTimeoutMs);
+      return new SubgraphSource(name, url, config.subgraphTimeoutMs, signer);
     },
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -46,7 +71,11 @@ export async function createGateway(config: GatewayConfig, supergraphSdl = readS
     introspection: config.nodeEnv !== 'production',
     includeStacktraceInErrorResponses: false,
     formatError: gatewayFormatError(logger),
-    plugins: [ApolloServerPluginInlineTraceDisabled(), requestMetricsPlugin('gateway', metrics)],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      requestMetricsPlugin('gateway', metrics),
+      sessionPlugin(sessions, grants, logger),
+    ],
   });
   await apollo.start();
 
@@ -56,17 +85,51 @@ export async function createGateway(config: GatewayConfig, supergraphSdl = readS
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const r = await checkSubgraphs(config.subgraphUrls);
-    res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not ready', subgraphs: r.subgraphs });
+    const [r, store] = await Promise.all([checkSubgraphs(config.subgraphUrls), sessions.ready()]);
+    const ready = r.ready && store;
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not ready', subgraphs: r.subgraphs, sessions: store });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   app.use(
     '/graphql',
+    authenticate({
+      verifier,
+      sessions,
+      idleTimeoutS: config.auth.sessionIdleTimeoutS,
+      clock,
+      logger,
+      // Analysts work on the de-identified endpoint only.
+      allowRoles: (roles) => roles.some((r) => r !== 'analyst'),
+    }),
     express.json({ limit: '256kb' }),
     expressMiddleware(apollo, {
-      context: async () => ({ requestId: randomUUID() }),
+      context: async ({ res }) => {
+        const auth = res.locals.auth as Authenticated;
+        const identity: Identity = {
+          sub: auth.claims.sub,
+          roles: auth.claims.roles.filter((r) => r !== 'analyst'),
+          patientId: auth.claims.patientId,
+          practitionerId: auth.claims.practitionerId,
+          sid: auth.claims.sid,
+          auditId: auth.auditId,
+          requestId: auth.requestId,
+          clientIp: auth.clientIp,
+          userAgent: auth.userAgent,
+          breakGlass: [],
+          deidentified: false,
+        };
+        try {
+          identity.breakGlass = await grants.forIdentity(identity);
+        } catch (err) {
+          // Without the audit subgraph there are no grants: care-team access only (fails closed).
+          logger.warn({ errorName: (err as Error).name }, 'break-glass grants unavailable');
+        }
+        return { requestId: auth.requestId, identity, internalTokens: new Map() };
+      },
     }),
   );
   app.use(jsonErrors(logger));
@@ -74,6 +137,7 @@ export async function createGateway(config: GatewayConfig, supergraphSdl = readS
   let running: RunningHttp | undefined;
   return {
     app,
+    sessions,
     async listen(host, port) {
       running = await listen(app, host, port);
       return running;
@@ -81,6 +145,7 @@ export async function createGateway(config: GatewayConfig, supergraphSdl = readS
     async stop() {
       await running?.close();
       await apollo.stop();
+      await sessions.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
+import type { InternalTokenSigner } from '@ehr/common';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.js';
 
@@ -11,13 +12,18 @@ export function serviceUnavailable(service: string): GraphQLError {
 }
 
 /**
- * How the gateway calls one subgraph: Node's fetch with a deadline, so a hung subgraph costs
- * one error instead of a hung request, and the request id travels for log correlation.
+ * How the gateway calls one subgraph: a short-lived internal token for that subgraph only (the
+ * client's token never leaves the gateway), Node's fetch with a deadline, and the request id.
  */
 export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly name: string;
 
-  constructor(name: string, url: string, timeoutMs: number) {
+  constructor(
+    name: string,
+    url: string,
+    timeoutMs: number,
+    private readonly signer: InternalTokenSigner,
+  ) {
     const fetcher: Fetcher = async (input, init) => {
       try {
         return (await fetch(input, { ...(init as RequestInit), signal: AbortSignal.timeout(timeoutMs) })) as never;
@@ -30,7 +36,11 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     this.name = name;
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if (context && 'requestId' in context) request.http?.headers.set('x-request-id', context.requestId);
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+    if (!context || !('identity' in context)) throw new GraphQLError('no identity for a subgraph call');
+    let token = context.internalTokens.get(this.name);
+    if (!token) context.internalTokens.set(this.name, (token = this.signer.sign(context.identity, this.name)));
+    request.http?.headers.set('authorization', `Bearer ${await token}`);
+    request.http?.headers.set('x-request-id', context.requestId);
   }
 }

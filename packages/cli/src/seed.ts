@@ -30,7 +30,7 @@ runMain(
     const started = performance.now();
     const data = generateSeedData({ patients, seed });
     const generated = performance.now();
-    await writeSeedData(data, config.database, logger);
+    await writeSeedData(data, config.database, logger, seed);
     const done = performance.now();
     process.stdout.write(
       `seed: ${data.patients.length} patients, ${data.practitioners.length} practitioners, ` +

@@ -34,6 +34,11 @@ const baseSchema = z.object({
     .regex(/^[A-Za-z0-9_]{0,32}$/, 'letters, digits and _ only, at most 32')
     .default('ehr_'),
   MYSQL_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  POLICY_FILE: z.string().min(1).optional(),
+  INTERNAL_PUBLIC_KEY_FILE: z.string().min(1).optional(),
+  PATIENT_URL: url.default(`http://127.0.0.1:${SERVICES.patient}/graphql`),
+  BREAK_GLASS_TTL_S: z.coerce.number().int().min(60).max(86_400).default(3600),
+  ALERT_WEBHOOK_URL: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
 });
 
 export interface DatabaseConfig {
@@ -51,12 +56,37 @@ export interface ServiceConfig {
   host: string;
   port: number;
   database: DatabaseConfig;
+  /** The role policy file; unset means the one shipped in packages/policy. */
+  policyFile: string | undefined;
+  /** Verifies the gateway's internal tokens; unset in development means the DATA_DIR/keys pair. */
+  internalPublicKeyFile: string | undefined;
+  /** The patient subgraph, which answers care-team questions for the others. */
+  patientUrl: string;
+  /** How long a break-glass grant lasts. */
+  breakGlassTtlS: number;
+  /** Where security alerts are POSTed, besides the log. */
+  alertWebhookUrl: string | undefined;
+}
+
+export interface AuthConfig {
+  issuer: string;
+  audience: string;
+  /** Exactly one of these in production; in development neither means the DATA_DIR/keys issuer. */
+  jwksUrl: string | undefined;
+  publicKeyFile: string | undefined;
+  /** Longest token lifetime accepted (exp - iat), seconds: default 900, never above 3600. */
+  maxTokenLifetimeS: number;
+  sessionIdleTimeoutS: number;
 }
 
 export interface GatewayConfig extends ServiceConfig {
   subgraphUrls: Record<SubgraphName, string>;
   /** How long the gateway waits for a subgraph before it answers with what it has. */
   subgraphTimeoutMs: number;
+  auth: AuthConfig;
+  /** Signs internal tokens; unset in development means the DATA_DIR/keys pair. */
+  internalPrivateKeyFile: string | undefined;
+  redisUrl: string | undefined;
 }
 
 /** Raised with every configuration problem at once, in words an operator understands. */
@@ -84,7 +114,7 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
   const parsed = schema.safeParse(env);
   if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
   const e = parsed.data as z.infer<typeof baseSchema> & Record<string, number>;
-  return {
+  const config: ServiceConfig = {
     service,
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -96,8 +126,36 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
       dataDir: path.resolve(e.DATA_DIR),
       poolSize: e.MYSQL_POOL_SIZE,
     },
+    policyFile: e.POLICY_FILE,
+    internalPublicKeyFile: e.INTERNAL_PUBLIC_KEY_FILE,
+    patientUrl: e.PATIENT_URL,
+    breakGlassTtlS: e.BREAK_GLASS_TTL_S,
+    alertWebhookUrl: e.ALERT_WEBHOOK_URL,
   };
+  if (config.nodeEnv === 'production' && service !== 'gateway' && !config.internalPublicKeyFile) {
+    throw new ConfigError(['INTERNAL_PUBLIC_KEY_FILE is required in production (development keys are refused)']);
+  }
+  return config;
 }
+
+/** Issuer of the development tokens `npm run token` prints; refused in production. */
+export const DEV_ISSUER = 'ehr-dev-issuer';
+
+const emptyIsUnset = (schema: z.ZodType) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+const gatewaySchema = z.object({
+  AUTH_ISSUER: z.string().min(1).default(DEV_ISSUER),
+  AUTH_AUDIENCE: z.string().min(1).default('ehr-gateway'),
+  AUTH_JWKS_URL: emptyIsUnset(z.url({ protocol: /^https?$/ })) as z.ZodType<string | undefined>,
+  AUTH_PUBLIC_KEY_FILE: emptyIsUnset(z.string().min(1)) as z.ZodType<string | undefined>,
+  // 15 minutes by default; may be lowered, never raised past 60 minutes.
+  AUTH_MAX_TOKEN_LIFETIME_S: z.coerce.number().int().min(60).max(3600).default(900),
+  SESSION_IDLE_TIMEOUT_S: z.coerce.number().int().min(60).max(900).default(900),
+  INTERNAL_PRIVATE_KEY_FILE: emptyIsUnset(z.string().min(1)) as z.ZodType<string | undefined>,
+  REDIS_URL: emptyIsUnset(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')) as z.ZodType<
+    string | undefined
+  >,
+});
 
 /** The gateway's configuration: its own settings plus where each subgraph answers. */
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
@@ -118,10 +176,35 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   if (!urls.success) problems.push(...problemsOf(urls.error));
   const timeout = z.coerce.number().int().min(100).max(60_000).default(10_000).safeParse(env.SUBGRAPH_TIMEOUT_MS);
   if (!timeout.success) problems.push(...problemsOf(timeout.error).map((p) => `SUBGRAPH_TIMEOUT_MS ${p}`));
-  if (problems.length > 0 || !base || !urls.success || !timeout.success) throw new ConfigError(problems);
+  const gw = gatewaySchema.safeParse(env);
+  if (!gw.success) problems.push(...problemsOf(gw.error));
+  const production = env.NODE_ENV === 'production';
+  if (gw.success && production) {
+    if (!gw.data.AUTH_JWKS_URL && !gw.data.AUTH_PUBLIC_KEY_FILE) {
+      problems.push('AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE is required in production (development keys are refused)');
+    }
+    if (!gw.data.INTERNAL_PRIVATE_KEY_FILE) problems.push('INTERNAL_PRIVATE_KEY_FILE is required in production');
+    if (gw.data.AUTH_ISSUER === DEV_ISSUER)
+      problems.push(`AUTH_ISSUER must not be the development issuer in production`);
+  }
+  if (gw.success && gw.data.AUTH_JWKS_URL && gw.data.AUTH_PUBLIC_KEY_FILE) {
+    problems.push('set AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE, not both');
+  }
+  if (problems.length > 0 || !base || !urls.success || !timeout.success || !gw.success) throw new ConfigError(problems);
   const u = urls.data as Record<string, string>;
+  const g = gw.data;
   return {
     ...base,
+    auth: {
+      issuer: g.AUTH_ISSUER,
+      audience: g.AUTH_AUDIENCE,
+      jwksUrl: g.AUTH_JWKS_URL,
+      publicKeyFile: g.AUTH_PUBLIC_KEY_FILE,
+      maxTokenLifetimeS: g.AUTH_MAX_TOKEN_LIFETIME_S,
+      sessionIdleTimeoutS: g.SESSION_IDLE_TIMEOUT_S,
+    },
+    internalPrivateKeyFile: g.INTERNAL_PRIVATE_KEY_FILE,
+    redisUrl: g.REDIS_URL,
     subgraphUrls: Object.fromEntries(SUBGRAPHS.map((s) => [s, u[envName(s, 'URL')]])) as Record<SubgraphName, string>,
     subgraphTimeoutMs: timeout.data,
   };

@@ -1,3 +1,4 @@
+import { PolicyError } from '@ehr/policy';
 import { ConfigError } from './config.js';
 import { StartupError } from './database.js';
 
@@ -15,6 +16,7 @@ function isOperatorError(err: unknown): err is Error {
   return (
     err instanceof StartupError ||
     err instanceof ConfigError ||
+    err instanceof PolicyError ||
     err instanceof RangeError ||
     (typeof (err as { code?: unknown })?.code === 'string' &&
       (err as { code: string }).code.startsWith('ERR_PARSE_ARGS'))

@@ -1,20 +1,28 @@
-import { randomUUID } from 'node:crypto';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { RolePolicy } from '@ehr/policy';
 import express from 'express';
-import type { DocumentNode } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { applyMiddleware } from 'graphql-middleware';
 import type { DataSource } from 'typeorm';
-import { maskErrors } from './errors.js';
 import { databaseReady } from './database.js';
+import { maskErrors } from './errors.js';
 import { listen, type RunningHttp } from './http.js';
+import type { Identity } from './identity.js';
+import type { InternalTokenVerifier } from './internal-token.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
 import { requestMetricsPlugin } from './request-metrics.js';
+import { policyShield } from './shield.js';
 
+/** What the HTTP layer hands the context builder once the internal token checks out. */
 export interface RequestInfo {
   requestId: string;
+  identity: Identity;
+  /** The verified internal token, for this subgraph's own calls to another (care-team scope). */
+  internalToken: string;
 }
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
@@ -26,27 +34,55 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   logger: Logger;
   metrics: ServiceMetrics;
   introspection: boolean;
+  policy: RolePolicy;
+  verifier: InternalTokenVerifier;
   /** Builds the per-request context: fresh DataLoaders every time. */
   context: (info: RequestInfo) => TContext | Promise<TContext>;
+  /** Extra routes (the patient subgraph's care-team endpoint), mounted before /graphql. */
+  routes?: (app: express.Express) => void;
 }
 
 export interface SubgraphServer {
   app: express.Express;
-  apollo: ApolloServer<BaseContext>;
+  schema: GraphQLSchema;
   listen(host: string, port: number): Promise<RunningHttp>;
   stop(): Promise<void>;
 }
 
+/** 401 with a fixed body: a caller without a valid internal token learns nothing more. */
+function refuse(res: express.Response): void {
+  res
+    .status(401)
+    .set('WWW-Authenticate', 'Bearer realm="ehr-internal"')
+    .json({ errors: [{ message: 'Internal token required', extensions: { code: 'UNAUTHENTICATED' } }] });
+}
+
+/** Reads and verifies the gateway's internal token for this subgraph; refuses the request otherwise. */
+export function requireInternalToken(verifier: InternalTokenVerifier, audience: string | string[], logger: Logger) {
+  return async (req: express.Request, res: express.Response, next: express.NextFunction) => {
+    const header = req.headers.authorization;
+    const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
+    if (!token || token.length > 16_384) return refuse(res);
+    try {
+      res.locals.identity = await verifier.verify(token, audience);
+      res.locals.internalToken = token;
+      next();
+    } catch (err) {
+      logger.warn({ reason: (err as Error).message }, 'internal token refused');
+      refuse(res);
+    }
+  };
+}
+
 /**
- * Builds a subgraph: Apollo Server over the subgraph schema at POST /graphql, plus /healthz,
- * /readyz (the database answers) and /metrics. Errors outside the catalogue are masked.
+ * Builds a subgraph: Apollo Server over the subgraph schema, guarded by the policy's shield, at
+ * POST /graphql behind the internal-token check; plus /healthz, /readyz and /metrics.
  */
 export async function createSubgraphServer<TContext extends BaseContext>(
   opts: SubgraphServerOptions<TContext>,
 ): Promise<SubgraphServer> {
-  const schema = buildSubgraphSchema([
-    { typeDefs: opts.typeDefs, resolvers: opts.resolvers as never },
-  ]);
+  const base = buildSubgraphSchema([{ typeDefs: opts.typeDefs, resolvers: opts.resolvers as never }]);
+  const schema = applyMiddleware(base, policyShield(base, opts.policy, opts.logger));
   const apollo = new ApolloServer<TContext>({
     schema,
     introspection: opts.introspection,
@@ -69,14 +105,15 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   app.get('/metrics', async (_req, res) => {
     res.type(opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics());
   });
+  opts.routes?.(app);
   app.use(
     '/graphql',
+    requireInternalToken(opts.verifier, opts.name, opts.logger),
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const header = req.headers['x-request-id'];
-        const requestId = typeof header === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(header) ? header : randomUUID();
-        return opts.context({ requestId });
+      context: async ({ res }) => {
+        const identity = res.locals.identity as Identity;
+        return opts.context({ requestId: identity.requestId, identity, internalToken: res.locals.internalToken });
       },
     }),
   );
@@ -85,7 +122,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   let running: RunningHttp | undefined;
   return {
     app,
-    apollo: apollo as unknown as ApolloServer<BaseContext>,
+    schema,
     async listen(host, port) {
       running = await listen(app, host, port);
       return running;

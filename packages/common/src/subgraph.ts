@@ -1,11 +1,35 @@
 import type { BaseContext } from '@apollo/server';
+import { RolePolicy } from '@ehr/policy';
+import type express from 'express';
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
+import { accessFor, type Access } from './access.js';
+import { remoteCareTeamCheck } from './care-team-client.js';
 import type { ServiceConfig, SubgraphName } from './config.js';
 import { openDatabase } from './database.js';
-import { createLogger } from './logger.js';
+import type { Identity } from './identity.js';
+import { InternalTokenVerifier } from './internal-token.js';
+import { devKeyPair, readPublicKey } from './keys.js';
+import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { readSchema } from './schema-file.js';
+import { RecordScope, type CareTeamCheck } from './scope.js';
 import { createSubgraphServer, type RequestInfo, type SubgraphServer } from './subgraph-server.js';
+
+/** What every subgraph's context starts from: who asks, what the policy lets them see, which records. */
+export interface BaseSubgraphContext {
+  requestId: string;
+  identity: Identity;
+  access: Access;
+  scope: RecordScope;
+}
+
+export interface SubgraphDeps {
+  db: DataSource;
+  config: ServiceConfig;
+  policy: RolePolicy;
+  logger: Logger;
+  verifier: InternalTokenVerifier;
+}
 
 /** What makes one subgraph: its contract, its tables and its resolvers. */
 export interface SubgraphSpec<TContext extends BaseContext> {
@@ -16,7 +40,16 @@ export interface SubgraphSpec<TContext extends BaseContext> {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
   resolvers: unknown;
-  context: (db: DataSource) => (info: RequestInfo) => TContext | Promise<TContext>;
+  context: (deps: SubgraphDeps) => (base: BaseSubgraphContext) => TContext | Promise<TContext>;
+  /** The patient subgraph answers care-team questions from its own tables; others ask it. */
+  careTeamCheck?: (deps: SubgraphDeps) => CareTeamCheck;
+  routes?: (deps: SubgraphDeps) => (app: express.Express) => void;
+}
+
+/** The key that verifies the gateway's internal tokens: configured, or the development pair. */
+export async function internalVerifier(config: ServiceConfig): Promise<InternalTokenVerifier> {
+  const file = config.internalPublicKeyFile ?? (await devKeyPair(config.database.dataDir, 'internal')).publicFile;
+  return new InternalTokenVerifier(await readPublicKey(file));
 }
 
 /** Opens the subgraph's own database (migrating it) and builds its server. */
@@ -26,7 +59,9 @@ export async function bootSubgraph<TContext extends BaseContext>(
 ): Promise<SubgraphServer> {
   const logger = createLogger(spec.name, config.logLevel);
   const metrics = createMetrics(spec.name);
-  const dataSource = await openDatabase({
+  const policy = RolePolicy.load(config.policyFile);
+  const verifier = await internalVerifier(config);
+  const db = await openDatabase({
     subgraph: spec.name,
     config: config.database,
     entities: spec.entities,
@@ -34,14 +69,28 @@ export async function bootSubgraph<TContext extends BaseContext>(
     logger,
     metrics,
   });
+  const deps: SubgraphDeps = { db, config, policy, logger, verifier };
+  const build = spec.context(deps);
+  const localCheck = spec.careTeamCheck?.(deps);
   return createSubgraphServer({
     name: spec.name,
     typeDefs: readSchema(spec.schemaFile),
     resolvers: spec.resolvers,
-    dataSource,
+    dataSource: db,
     logger,
     metrics,
+    policy,
+    verifier,
     introspection: config.nodeEnv !== 'production',
-    context: spec.context(dataSource),
+    routes: spec.routes?.(deps),
+    context: (info: RequestInfo) => {
+      const check = localCheck ?? remoteCareTeamCheck(config.patientUrl, info.internalToken);
+      return build({
+        requestId: info.requestId,
+        identity: info.identity,
+        access: accessFor(policy, info.identity.roles),
+        scope: new RecordScope(info.identity, check),
+      });
+    },
   });
 }

@@ -129,15 +129,18 @@ export class RolePolicy {
       }
       const r = union(spec.ehr_read, `${role}.ehr_read`);
       const m = union(spec.ehr_read_masked, `${role}.ehr_read_masked`);
-      for (const p of [...r.patterns, ...m.patterns]) {
-        if (p.type === 'mutation') problems.push(`${role}: Mutation.${p.field} can only be granted through ehr_write`);
+      // A group may hold both what it lets you read and the mutation that writes it; through a
+      // read grant its Mutation fields do nothing. Naming a mutation directly as a read is a mistake.
+      for (const entry of [...(spec.ehr_read ?? []), ...(spec.ehr_read_masked ?? [])]) {
+        if (/^mutation\./i.test(String(entry)))
+          problems.push(`${role}: ${entry} can only be granted through ehr_write`);
       }
       read.set(role, r);
       masked.set(role, m);
       write.set(role, union(spec.ehr_write, `${role}.ehr_write`));
     }
     const known = Object.keys(file.groups).flatMap((g) => resolveEntry(g, 'groups').patterns);
-    if (problems.length > 0) throw new PolicyError(problems);
+    if (problems.length > 0) throw new PolicyError([...new Set(problems)]);
     return new RolePolicy(read, masked, write, known);
   }
 

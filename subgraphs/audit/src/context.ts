@@ -1,14 +1,17 @@
-import type { RequestInfo } from '@ehr/common';
-import type { DataSource } from 'typeorm';
+import type { BaseSubgraphContext, Logger, ServiceConfig, SubgraphDeps } from '@ehr/common';
+import { BreakGlassRepository } from './break-glass-repository.js';
 import { AuditRepository } from './repository.js';
 
 /** Per-request context of the audit subgraph. */
-export interface AuditContext {
-  requestId: string;
+export interface AuditContext extends BaseSubgraphContext {
   repo: AuditRepository;
+  grants: BreakGlassRepository;
+  config: ServiceConfig;
+  logger: Logger;
 }
 
-export function createContextFactory(db: DataSource) {
+export function createContextFactory({ db, config, logger }: SubgraphDeps) {
   const repo = new AuditRepository(db);
-  return (info: RequestInfo): AuditContext => ({ requestId: info.requestId, repo });
+  const grants = new BreakGlassRepository(db);
+  return (base: BaseSubgraphContext): AuditContext => ({ ...base, repo, grants, config, logger });
 }

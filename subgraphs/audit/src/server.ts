@@ -4,6 +4,7 @@ import { createContextFactory, type AuditContext } from './context.js';
 import { entities } from './entities/index.js';
 import { migrations } from './migrations/index.js';
 import { resolvers } from './resolvers/index.js';
+import { grantRoutes } from './routes.js';
 
 export const auditSubgraph: SubgraphSpec<AuditContext> = {
   name: 'audit',
@@ -12,6 +13,7 @@ export const auditSubgraph: SubgraphSpec<AuditContext> = {
   migrations,
   resolvers,
   context: createContextFactory,
+  routes: grantRoutes,
 };
 
 /** Builds the audit subgraph on its own database; tests and main() both start here. */

@@ -1,25 +1,27 @@
-import type { RequestInfo } from '@ehr/common';
+import { scopedLoad, scopedRows, type BaseSubgraphContext, type SubgraphDeps } from '@ehr/common';
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
 import type { MedicationRequestRecord } from './entities/index.js';
 import { MedicationRepository } from './repository.js';
 
 /** Per-request context. Loaders are created here, per request, never at module level. */
-export interface MedicationContext {
-  requestId: string;
+export interface MedicationContext extends BaseSubgraphContext {
   loaders: {
+    /** Scope-checked by the row's patient. */
     medicationRequest: DataLoader<string, MedicationRequestRecord | null>;
+    /** Scope-checked by patient before any row is read. */
     medicationsByPatient: DataLoader<string, MedicationRequestRecord[]>;
   };
 }
 
-export function createContextFactory(db: DataSource) {
+export function createContextFactory({ db }: SubgraphDeps) {
   const repo = new MedicationRepository(db);
-  return (info: RequestInfo): MedicationContext => ({
-    requestId: info.requestId,
+  return (base: BaseSubgraphContext): MedicationContext => ({
+    ...base,
     loaders: {
-      medicationRequest: new DataLoader((ids) => repo.byIds(ids)),
-      medicationsByPatient: new DataLoader((ids) => repo.byPatientIds(ids)),
+      medicationRequest: new DataLoader(async (ids) => scopedRows(base.scope, await repo.byIds(ids))),
+      medicationsByPatient: new DataLoader((ids) =>
+        scopedLoad(base.scope, ids, (allowed) => repo.byPatientIds(allowed)),
+      ),
     },
   });
 }

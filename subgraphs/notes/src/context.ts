@@ -1,25 +1,39 @@
-import type { RequestInfo } from '@ehr/common';
+import { forbidden, scopedLoad, scopedRows, type BaseSubgraphContext, type SubgraphDeps } from '@ehr/common';
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
 import type { ClinicalNoteRecord } from './entities/index.js';
 import { NotesRepository } from './repository.js';
 
 /** Per-request context. Loaders are created here, per request, never at module level. */
-export interface NotesContext {
-  requestId: string;
+export interface NotesContext extends BaseSubgraphContext {
+  repo: NotesRepository;
   loaders: {
+    /** Scope-checked by the row's patient; a note type the role may not read is FORBIDDEN. */
     note: DataLoader<string, ClinicalNoteRecord | null>;
+    /** Scope-checked by patient; only note types the role may read are listed. */
     notesByPatient: DataLoader<string, ClinicalNoteRecord[]>;
   };
 }
 
-export function createContextFactory(db: DataSource) {
+export function createContextFactory({ db }: SubgraphDeps) {
   const repo = new NotesRepository(db);
-  return (info: RequestInfo): NotesContext => ({
-    requestId: info.requestId,
-    loaders: {
-      note: new DataLoader((ids) => repo.byIds(ids)),
-      notesByPatient: new DataLoader((ids) => repo.byPatientIds(ids)),
-    },
-  });
+  return (base: BaseSubgraphContext): NotesContext => {
+    // Masked reads are denied until masking exists, so only clear note types are served.
+    const readable = (n: ClinicalNoteRecord) => base.access.noteType(n.type) === 'clear';
+    return {
+      ...base,
+      repo,
+      loaders: {
+        note: new DataLoader(async (ids) =>
+          (await scopedRows(base.scope, await repo.byIds(ids))).map((n) =>
+            n && !(n instanceof Error) && !readable(n) ? forbidden('Not permitted to read this type of note') : n,
+          ),
+        ),
+        notesByPatient: new DataLoader(async (ids) =>
+          (await scopedLoad(base.scope, ids, (allowed) => repo.byPatientIds(allowed))).map((list) =>
+            list instanceof Error ? list : list.filter(readable),
+          ),
+        ),
+      },
+    };
+  };
 }

@@ -11,6 +11,10 @@ export class NotesRepository {
     return orderByKeys(ids, rows, (r) => r.id);
   }
 
+  async insert(note: ClinicalNoteRecord): Promise<ClinicalNoteRecord> {
+    return this.db.getRepository(ClinicalNoteRecord).save(note);
+  }
+
   async byPatientIds(patientIds: readonly string[]): Promise<ClinicalNoteRecord[][]> {
     const rows = await this.db.getRepository(ClinicalNoteRecord).find({
       where: { patientId: In([...patientIds]) },

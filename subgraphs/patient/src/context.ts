@@ -1,29 +1,48 @@
-import type { RequestInfo } from '@ehr/common';
+import { scopedLoad, type BaseSubgraphContext, type SubgraphDeps } from '@ehr/common';
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
-import type { CareTeamMemberRecord, PatientRecord, PractitionerRecord } from './entities/index.js';
-import { PatientRepository } from './repository.js';
+import type { CareTeamMemberRecord, CoverageRecord, PatientRecord, PractitionerRecord } from './entities/index.js';
+import { PatientRepository, type ListScope } from './repository.js';
 
 /** Per-request context. Loaders are created here, per request, never at module level. */
-export interface PatientContext {
-  requestId: string;
+export interface PatientContext extends BaseSubgraphContext {
   repo: PatientRepository;
+  listScope: ListScope;
   loaders: {
+    /** Scope-checked: an out-of-scope id answers NOT_FOUND or BREAK_GLASS_REQUIRED, never the row. */
     patient: DataLoader<string, PatientRecord | null>;
     practitioner: DataLoader<string, PractitionerRecord | null>;
     careTeam: DataLoader<string, CareTeamMemberRecord[]>;
+    coverage: DataLoader<string, CoverageRecord[]>;
   };
 }
 
-export function createContextFactory(db: DataSource) {
+function listScopeOf(base: BaseSubgraphContext): ListScope {
+  const { identity, scope } = base;
+  if (scope.unrestricted) return { kind: 'all' };
+  if (identity.roles.includes('patient') && identity.patientId) return { kind: 'one', patientId: identity.patientId };
+  if (identity.practitionerId && identity.roles.some((r) => r === 'physician' || r === 'nurse')) {
+    return { kind: 'careTeam', practitionerId: identity.practitionerId };
+  }
+  return { kind: 'none' };
+}
+
+export function createContextFactory({ db }: SubgraphDeps) {
   const repo = new PatientRepository(db);
-  return (info: RequestInfo): PatientContext => ({
-    requestId: info.requestId,
+  return (base: BaseSubgraphContext): PatientContext => ({
+    ...base,
     repo,
+    listScope: listScopeOf(base),
     loaders: {
-      patient: new DataLoader((ids) => repo.patientsByIds(ids)),
+      patient: new DataLoader((ids) => scopedLoad(base.scope, ids, (allowed) => repo.patientsByIds(allowed))),
       practitioner: new DataLoader((ids) => repo.practitionersByIds(ids)),
       careTeam: new DataLoader((ids) => repo.careTeamsByPatientIds(ids)),
+      coverage: new DataLoader((ids) => repo.coverageByPatientIds(ids)),
     },
   });
+}
+
+/** The patient subgraph answers care-team questions from its own table. */
+export function localCareTeamCheck({ db }: SubgraphDeps) {
+  const repo = new PatientRepository(db);
+  return (practitionerId: string, patientIds: readonly string[]) => repo.careTeamMembership(practitionerId, patientIds);
 }

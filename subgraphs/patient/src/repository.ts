@@ -1,6 +1,6 @@
 import { encodeCursor, groupByKeys, orderByKeys } from '@ehr/common';
-import { In, MoreThan, type DataSource } from 'typeorm';
-import { CareTeamMemberRecord, PatientRecord, PractitionerRecord } from './entities/index.js';
+import { Brackets, In, IsNull, MoreThanOrEqual, type DataSource } from 'typeorm';
+import { CareTeamMemberRecord, CoverageRecord, PatientRecord, PractitionerRecord } from './entities/index.js';
 
 export interface Page<T> {
   nodes: T[];
@@ -9,15 +9,25 @@ export interface Page<T> {
   totalCount: number;
 }
 
+/** Which patients a listing may include: everyone (billing), one (a patient), a care team, or none. */
+export type ListScope =
+  | { kind: 'all' }
+  | { kind: 'one'; patientId: string }
+  | { kind: 'careTeam'; practitionerId: string }
+  | { kind: 'none' };
+
+const today = () => new Date().toISOString().slice(0, 10);
+
 /**
- * Every row this subgraph serves is loaded here, so the record-scope check lands in one place
- * and every entry point (root field, _entities, relation) passes through it. Batch functions
- * answer in the order of the keys they were given, as DataLoader requires.
+ * Every row this subgraph serves is loaded here. Batch functions answer in the order of the keys
+ * they were given, as DataLoader requires. Scope is applied by the loaders in context.ts (by id)
+ * and by patientPage (listings), so no entry point reads a row without it.
  */
 export class PatientRepository {
   constructor(private readonly db: DataSource) {}
 
   async patientsByIds(ids: readonly string[]): Promise<(PatientRecord | null)[]> {
+    if (ids.length === 0) return [];
     const rows = await this.db.getRepository(PatientRecord).findBy({ id: In([...ids]) });
     return orderByKeys(ids, rows, (r) => r.id);
   }
@@ -34,15 +44,58 @@ export class PatientRepository {
     return groupByKeys(ids, rows, (r) => r.patientId);
   }
 
-  /** Keyset pagination in id order: stable under inserts, one statement for the page, one for the count. */
-  async patientPage(first: number, after: string | undefined): Promise<Page<PatientRecord>> {
-    const repo = this.db.getRepository(PatientRecord);
-    const rows = await repo.find({
-      where: after ? { id: MoreThan(after) } : {},
-      order: { id: 'ASC' },
-      take: first + 1,
+  async coverageByPatientIds(ids: readonly string[]): Promise<CoverageRecord[][]> {
+    const rows = await this.db
+      .getRepository(CoverageRecord)
+      .find({ where: { patientId: In([...ids]) }, order: { periodStart: 'DESC', id: 'ASC' } });
+    return groupByKeys(ids, rows, (r) => r.patientId);
+  }
+
+  /** For each patient, whether the practitioner is on their care team today. One statement. */
+  async careTeamMembership(practitionerId: string, patientIds: readonly string[]): Promise<boolean[]> {
+    if (patientIds.length === 0) return [];
+    const now = today();
+    const rows = await this.db.getRepository(CareTeamMemberRecord).find({
+      select: { patientId: true },
+      where: [
+        { practitionerId, patientId: In([...patientIds]), periodEnd: IsNull() },
+        { practitionerId, patientId: In([...patientIds]), periodEnd: MoreThanOrEqual(now) },
+      ],
     });
-    const totalCount = await repo.count();
+    const members = new Set(rows.map((r) => r.patientId));
+    return patientIds.map((id) => members.has(id));
+  }
+
+  /** Keyset pagination in id order within the scope: one statement for the page, one for the count. */
+  async patientPage(scope: ListScope, first: number, after: string | undefined): Promise<Page<PatientRecord>> {
+    if (scope.kind === 'none') return { nodes: [], hasNextPage: false, endCursor: null, totalCount: 0 };
+    const query = () => {
+      const q = this.db.getRepository(PatientRecord).createQueryBuilder('p');
+      if (scope.kind === 'one') q.where('p.id = :id', { id: scope.patientId });
+      if (scope.kind === 'careTeam') {
+        q.where((qb) => {
+          const sub = qb
+            .subQuery()
+            .select('m.patient_id')
+            .from(CareTeamMemberRecord, 'm')
+            .where('m.practitioner_id = :practitionerId', { practitionerId: scope.practitionerId })
+            .andWhere(
+              new Brackets((b) =>
+                b.where('m.period_end IS NULL').orWhere('m.period_end >= :today', { today: today() }),
+              ),
+            )
+            .getQuery();
+          return `p.id IN ${sub}`;
+        });
+      }
+      return q;
+    };
+    const pageQuery = query()
+      .orderBy('p.id', 'ASC')
+      .take(first + 1);
+    if (after) pageQuery.andWhere('p.id > :after', { after });
+    const rows = await pageQuery.getMany();
+    const totalCount = await query().getCount();
     const nodes = rows.slice(0, first);
     const last = nodes[nodes.length - 1];
     return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last.id) : null, totalCount };

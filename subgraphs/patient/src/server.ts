@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { bootSubgraph, type ServiceConfig, type SubgraphServer, type SubgraphSpec } from '@ehr/common';
-import { createContextFactory, type PatientContext } from './context.js';
+import { createContextFactory, localCareTeamCheck, type PatientContext } from './context.js';
+import { careTeamRoutes } from './routes.js';
 import { entities } from './entities/index.js';
 import { migrations } from './migrations/index.js';
 import { resolvers } from './resolvers/index.js';
@@ -12,6 +13,8 @@ export const patientSubgraph: SubgraphSpec<PatientContext> = {
   migrations,
   resolvers,
   context: createContextFactory,
+  careTeamCheck: localCareTeamCheck,
+  routes: careTeamRoutes,
 };
 
 /** Builds the patient subgraph on its own database; tests and main() both start here. */

@@ -5,6 +5,7 @@ import * as medication from '@ehr/subgraph-medication';
 import * as notes from '@ehr/subgraph-notes';
 import * as patient from '@ehr/subgraph-patient';
 import type { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { generateCoverage } from './coverage.js';
 import type { DemoIdentity, SeedData } from './generate.js';
 
 /** Rows per INSERT: well under MySQL's 65,535 placeholders for the widest table (14 columns). */
@@ -76,7 +77,7 @@ export async function hasPatients(config: DatabaseConfig, logger: Logger): Promi
  * Replaces the clinical data of the patient, medication and notes databases with `data`, each in
  * one transaction. The audit log is never touched: it is append-only whatever happens to the data.
  */
-export async function writeSeedData(data: SeedData, config: DatabaseConfig, logger: Logger): Promise<void> {
+export async function writeSeedData(data: SeedData, config: DatabaseConfig, logger: Logger, seed = 1): Promise<void> {
   await withDatabase('patient', patient, config, logger, async (db) => {
     await insertAll(db, patient.CareTeamMemberRecord, data.careTeam);
     await insertAll(
@@ -85,6 +86,7 @@ export async function writeSeedData(data: SeedData, config: DatabaseConfig, logg
       data.patients.map((p) => ({ ...p, createdAt: new Date() })),
     );
     await insertAll(db, patient.PractitionerRecord, data.practitioners);
+    await insertAll(db, patient.CoverageRecord, generateCoverage(data.patients, seed));
   });
   await withDatabase('medication', medication, config, logger, async (db) => {
     await insertAll(

@@ -1,9 +1,10 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { AuditEventRecord } from '../entities/index.js';
+import type { AuditEventRecord, BreakGlassGrantRecord } from '../entities/index.js';
 import type { AuditContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -36,12 +37,64 @@ export type AuditEventConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** An emergency-access grant and its review. */
+export type BreakGlassGrant = {
+  __typename?: 'BreakGlassGrant';
+  actorId: Scalars['String']['output'];
+  expiresAt: Scalars['String']['output'];
+  grantedAt: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  outcome?: Maybe<Scalars['String']['output']>;
+  patientId: Scalars['ID']['output'];
+  /** BREAK_GLASS */
+  purposeOfUse: Scalars['String']['output'];
+  reason: Scalars['String']['output'];
+  reviewComment?: Maybe<Scalars['String']['output']>;
+  reviewedAt?: Maybe<Scalars['String']['output']>;
+  reviewedBy?: Maybe<Scalars['String']['output']>;
+  /** OPEN until an auditor reviews it, then REVIEWED. */
+  status: Scalars['String']['output'];
+};
+
+export type BreakGlassGrantConnection = {
+  __typename?: 'BreakGlassGrantConnection';
+  nodes: Array<BreakGlassGrant>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
 export type FieldAccess = {
   __typename?: 'FieldAccess';
   /** CLEAR, MASKED, DENIED or ERROR. */
   outcome: Scalars['String']['output'];
   /** Type.field, e.g. Patient.ssn. */
   path: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Emergency access to one patient outside the caller's care team, for a limited time. The reason
+   * (at least 15 characters) is kept for review; the grant raises an alert and joins the review queue.
+   */
+  breakGlass: BreakGlassGrant;
+  /** Ends the caller's session: the gateway refuses its token from now on. */
+  logout: Scalars['Boolean']['output'];
+  /** An auditor closes a grant: outcome JUSTIFIED or UNJUSTIFIED, with a comment. */
+  reviewBreakGlass: BreakGlassGrant;
+};
+
+
+export type MutationBreakGlassArgs = {
+  patientId: Scalars['ID']['input'];
+  reason: Scalars['String']['input'];
+};
+
+
+export type MutationReviewBreakGlassArgs = {
+  comment: Scalars['String']['input'];
+  id: Scalars['ID']['input'];
+  outcome: Scalars['String']['input'];
 };
 
 export type PageInfo = {
@@ -54,6 +107,8 @@ export type Query = {
   __typename?: 'Query';
   /** Access records, newest first, filtered by any combination of the arguments. */
   auditEvents: AuditEventConnection;
+  /** Break-glass grants awaiting or past review, newest first (status: OPEN or REVIEWED). */
+  breakGlassReviews: BreakGlassGrantConnection;
 };
 
 
@@ -63,6 +118,13 @@ export type QueryAuditEventsArgs = {
   auditId?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   patientId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryBreakGlassReviewsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -143,9 +205,12 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversTypes['AuditEvent']> }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  BreakGlassGrant: ResolverTypeWrapper<BreakGlassGrantRecord>;
+  BreakGlassGrantConnection: ResolverTypeWrapper<Omit<BreakGlassGrantConnection, 'nodes'> & { nodes: Array<ResolversTypes['BreakGlassGrant']> }>;
   FieldAccess: ResolverTypeWrapper<FieldAccess>;
-  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
 };
 
@@ -156,9 +221,12 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   AuditEventConnection: Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['AuditEvent']> };
   Int: Scalars['Int']['output'];
+  BreakGlassGrant: BreakGlassGrantRecord;
+  BreakGlassGrantConnection: Omit<BreakGlassGrantConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['BreakGlassGrant']> };
   FieldAccess: FieldAccess;
-  PageInfo: PageInfo;
+  Mutation: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
+  PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
 };
 
@@ -181,9 +249,36 @@ export type AuditEventConnectionResolvers<ContextType = AuditContext, ParentType
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type BreakGlassGrantResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['BreakGlassGrant'] = ResolversParentTypes['BreakGlassGrant']> = {
+  actorId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  grantedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  outcome?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  patientId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  purposeOfUse?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reviewComment?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reviewedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reviewedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BreakGlassGrantConnectionResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['BreakGlassGrantConnection'] = ResolversParentTypes['BreakGlassGrantConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['BreakGlassGrant']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type FieldAccessResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['FieldAccess'] = ResolversParentTypes['FieldAccess']> = {
   outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  breakGlass?: Resolver<ResolversTypes['BreakGlassGrant'], ParentType, ContextType, RequireFields<MutationBreakGlassArgs, 'patientId' | 'reason'>>;
+  logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reviewBreakGlass?: Resolver<ResolversTypes['BreakGlassGrant'], ParentType, ContextType, RequireFields<MutationReviewBreakGlassArgs, 'comment' | 'id' | 'outcome'>>;
 };
 
 export type PageInfoResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -193,12 +288,16 @@ export type PageInfoResolvers<ContextType = AuditContext, ParentType extends Res
 
 export type QueryResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<QueryAuditEventsArgs>>;
+  breakGlassReviews?: Resolver<ResolversTypes['BreakGlassGrantConnection'], ParentType, ContextType, Partial<QueryBreakGlassReviewsArgs>>;
 };
 
 export type Resolvers<ContextType = AuditContext> = {
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
+  BreakGlassGrant?: BreakGlassGrantResolvers<ContextType>;
+  BreakGlassGrantConnection?: BreakGlassGrantConnectionResolvers<ContextType>;
   FieldAccess?: FieldAccessResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
 };

@@ -1,4 +1,5 @@
 import { CreateAuditLog1764000000000 } from './1764000000000-create-audit-log.js';
+import { CreateBreakGlass1764100000000 } from './1764100000000-create-break-glass.js';
 
 /** In order; each runs once, recorded in schema_migrations. */
-export const migrations = [CreateAuditLog1764000000000];
+export const migrations = [CreateAuditLog1764000000000, CreateBreakGlass1764100000000];

@@ -29,4 +29,22 @@ export const Query: QueryResolvers = {
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(String(last.sequence)) : null },
     };
   },
+  breakGlassReviews: async (_root, args, ctx) => {
+    if (args.status != null && args.status !== 'OPEN' && args.status !== 'REVIEWED') {
+      throw badInput('Argument "status" must be OPEN or REVIEWED');
+    }
+    const after = decodeCursor(args.after);
+    if (after !== undefined && !/^[0-9]+$/.test(after)) throw badInput('Argument "after" is not a review cursor');
+    const page = await ctx.grants.page(
+      args.status ?? undefined,
+      parseFirst(args.first),
+      after === undefined ? undefined : Number(after),
+    );
+    const last = page.nodes[page.nodes.length - 1];
+    return {
+      nodes: page.nodes,
+      totalCount: page.totalCount,
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(String(last.sequence)) : null },
+    };
+  },
 };

@@ -28,6 +28,19 @@ export type ClinicalNote = {
   type?: Maybe<Scalars['String']['output']>;
 };
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Writes a note for a patient in the caller's scope, authored by the calling practitioner. */
+  createClinicalNote: ClinicalNote;
+};
+
+
+export type MutationCreateClinicalNoteArgs = {
+  patientId: Scalars['ID']['input'];
+  text: Scalars['String']['input'];
+  type: Scalars['String']['input'];
+};
+
 /** The notes subgraph adds a patient's clinical notes to Patient. */
 export type Patient = {
   __typename?: 'Patient';
@@ -154,6 +167,7 @@ export type ResolversTypes = {
   ClinicalNote: ResolverTypeWrapper<ClinicalNoteRecord>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Patient: ResolverTypeWrapper<PatientRef>;
   Practitioner: ResolverTypeWrapper<PractitionerRef>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -165,6 +179,7 @@ export type ResolversParentTypes = {
   ClinicalNote: ClinicalNoteRecord;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  Mutation: Record<PropertyKey, never>;
   Patient: PatientRef;
   Practitioner: PractitionerRef;
   Query: Record<PropertyKey, never>;
@@ -179,6 +194,10 @@ export type ClinicalNoteResolvers<ContextType = NotesContext, ParentType extends
   patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
   text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = NotesContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  createClinicalNote?: Resolver<ResolversTypes['ClinicalNote'], ParentType, ContextType, RequireFields<MutationCreateClinicalNoteArgs, 'patientId' | 'text' | 'type'>>;
 };
 
 export type PatientResolvers<ContextType = NotesContext, ParentType extends ResolversParentTypes['Patient'] = ResolversParentTypes['Patient'], FederationReferenceType extends FederationReferenceTypes['Patient'] = FederationReferenceTypes['Patient']> = {
@@ -197,6 +216,7 @@ export type QueryResolvers<ContextType = NotesContext, ParentType extends Resolv
 
 export type Resolvers<ContextType = NotesContext> = {
   ClinicalNote?: ClinicalNoteResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Patient?: PatientResolvers<ContextType>;
   Practitioner?: PractitionerResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { PatientRecord, PractitionerRecord, CareTeamMemberRecord } from '../entities/index.js';
+import type { PatientRecord, PractitionerRecord, CareTeamMemberRecord, CoverageRecord } from '../entities/index.js';
+import type { Identity } from '@ehr/common';
 import type { PatientContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -32,6 +33,20 @@ export type CareTeamMember = {
   role: Scalars['String']['output'];
 };
 
+/** A health plan covering a patient (FHIR Coverage, simplified). */
+export type Coverage = {
+  __typename?: 'Coverage';
+  groupNumber?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  /** Health plan beneficiary number. */
+  memberId?: Maybe<Scalars['String']['output']>;
+  payer?: Maybe<Scalars['String']['output']>;
+  period: Period;
+  planName?: Maybe<Scalars['String']['output']>;
+  /** active or cancelled. */
+  status?: Maybe<Scalars['String']['output']>;
+};
+
 export type HumanName = {
   __typename?: 'HumanName';
   family?: Maybe<Scalars['String']['output']>;
@@ -52,6 +67,8 @@ export type Patient = {
   birthDate?: Maybe<Scalars['String']['output']>;
   /** Practitioners who treat this patient, with their role and period. */
   careTeam: Array<CareTeamMember>;
+  /** Health plans that cover this patient. */
+  coverage: Array<Coverage>;
   email?: Maybe<Scalars['String']['output']>;
   gender?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
@@ -87,6 +104,8 @@ export type Practitioner = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Who the caller is, as the gateway verified them. */
+  me: Viewer;
   /** One patient by id; null when no such patient exists. */
   patient?: Maybe<Patient>;
   /** Patients in id order, a page at a time (first: 1..100, default 20). */
@@ -109,6 +128,21 @@ export type QueryPatientsArgs = {
 
 export type QueryPractitionerArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** The caller: identity, roles, and what scopes their access. */
+export type Viewer = {
+  __typename?: 'Viewer';
+  /** Patients reachable through an active break-glass grant. */
+  breakGlassPatientIds: Array<Scalars['ID']['output']>;
+  /** For role patient: their own record. */
+  patientId?: Maybe<Scalars['ID']['output']>;
+  /** For clinicians: the practitioner whose care team scopes them. */
+  practitioner?: Maybe<Practitioner>;
+  /** TREATMENT, BREAK_GLASS, PAYMENT, OPERATIONS or PATIENT_ACCESS. */
+  purposeOfUse: Scalars['String']['output'];
+  roles: Array<Scalars['String']['output']>;
+  sub: Scalars['String']['output'];
 };
 
 
@@ -212,16 +246,18 @@ export type ResolversTypes = {
   Address: ResolverTypeWrapper<Address>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   CareTeamMember: ResolverTypeWrapper<CareTeamMemberRecord>;
+  Coverage: ResolverTypeWrapper<CoverageRecord>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   HumanName: ResolverTypeWrapper<HumanName>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Patient: ResolverTypeWrapper<PatientRecord>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   PatientConnection: ResolverTypeWrapper<Omit<PatientConnection, 'nodes'> & { nodes: Array<ResolversTypes['Patient']> }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Period: ResolverTypeWrapper<Period>;
   Practitioner: ResolverTypeWrapper<PractitionerRecord>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Viewer: ResolverTypeWrapper<Identity>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -229,16 +265,18 @@ export type ResolversParentTypes = {
   Address: Address;
   String: Scalars['String']['output'];
   CareTeamMember: CareTeamMemberRecord;
+  Coverage: CoverageRecord;
+  ID: Scalars['ID']['output'];
   HumanName: HumanName;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   Patient: PatientRecord;
-  ID: Scalars['ID']['output'];
   PatientConnection: Omit<PatientConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Patient']> };
   Int: Scalars['Int']['output'];
   Period: Period;
   Practitioner: PractitionerRecord;
   Query: Record<PropertyKey, never>;
+  Viewer: Identity;
 };
 
 export type AddressResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
@@ -252,6 +290,16 @@ export type CareTeamMemberResolvers<ContextType = PatientContext, ParentType ext
   period?: Resolver<ResolversTypes['Period'], ParentType, ContextType>;
   practitioner?: Resolver<ResolversTypes['Practitioner'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type CoverageResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['Coverage'] = ResolversParentTypes['Coverage']> = {
+  groupNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  memberId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  payer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['Period'], ParentType, ContextType>;
+  planName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type HumanNameResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['HumanName'] = ResolversParentTypes['HumanName']> = {
@@ -269,6 +317,7 @@ export type PatientResolvers<ContextType = PatientContext, ParentType extends Re
   address?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
   birthDate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   careTeam?: Resolver<Array<ResolversTypes['CareTeamMember']>, ParentType, ContextType>;
+  coverage?: Resolver<Array<ResolversTypes['Coverage']>, ParentType, ContextType>;
   email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   gender?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -297,14 +346,25 @@ export type PractitionerResolvers<ContextType = PatientContext, ParentType exten
 };
 
 export type QueryResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  me?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
   patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType, RequireFields<QueryPatientArgs, 'id'>>;
   patients?: Resolver<ResolversTypes['PatientConnection'], ParentType, ContextType, Partial<QueryPatientsArgs>>;
   practitioner?: Resolver<Maybe<ResolversTypes['Practitioner']>, ParentType, ContextType, RequireFields<QueryPractitionerArgs, 'id'>>;
 };
 
+export type ViewerResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
+  breakGlassPatientIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  patientId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  practitioner?: Resolver<Maybe<ResolversTypes['Practitioner']>, ParentType, ContextType>;
+  purposeOfUse?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  sub?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = PatientContext> = {
   Address?: AddressResolvers<ContextType>;
   CareTeamMember?: CareTeamMemberResolvers<ContextType>;
+  Coverage?: CoverageResolvers<ContextType>;
   HumanName?: HumanNameResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Patient?: PatientResolvers<ContextType>;
@@ -312,5 +372,6 @@ export type Resolvers<ContextType = PatientContext> = {
   Period?: PeriodResolvers<ContextType>;
   Practitioner?: PractitionerResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Viewer?: ViewerResolvers<ContextType>;
 };
 

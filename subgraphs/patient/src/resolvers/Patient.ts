@@ -7,4 +7,5 @@ export const Patient: PatientResolvers = {
   name: (p) => ({ given: p.givenNames, family: p.family }),
   address: (p) => ({ line: p.addressLines, city: p.city, state: p.state, postalCode: p.postalCode }),
   careTeam: (p, _args, ctx) => ctx.loaders.careTeam.load(p.id),
+  coverage: (p, _args, ctx) => ctx.loaders.coverage.load(p.id),
 };

@@ -5,8 +5,8 @@ export const Query: QueryResolvers = {
   patient: (_root, args, ctx) => ctx.loaders.patient.load(parseId(args.id)),
   practitioner: (_root, args, ctx) => ctx.loaders.practitioner.load(parseId(args.id)),
   patients: async (_root, args, ctx) => {
-    const page = await ctx.repo.patientPage(parseFirst(args.first), decodeCursor(args.after));
-    // Prime the loader so _entities lookups for the same patients in this request cost nothing.
+    const page = await ctx.repo.patientPage(ctx.listScope, parseFirst(args.first), decodeCursor(args.after));
+    // The page was read within scope; prime the loader so _entities lookups for it cost nothing.
     for (const p of page.nodes) ctx.loaders.patient.prime(p.id, p);
     return {
       nodes: page.nodes,
@@ -14,4 +14,5 @@ export const Query: QueryResolvers = {
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
     };
   },
+  me: (_root, _args, ctx) => ctx.identity,
 };

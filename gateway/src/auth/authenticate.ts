@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@ehr/common';
+import type express from 'express';
+import { AuthError } from './errors.js';
+import type { SessionStore } from './session-store.js';
+import type { TokenVerifier, VerifiedClaims } from './token-verifier.js';
+
+const AUDIT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** What the HTTP layer established about a request before GraphQL sees it. */
+export interface Authenticated {
+  claims: VerifiedClaims;
+  auditId: string;
+  requestId: string;
+  clientIp: string;
+  userAgent?: string;
+}
+
+export interface AuthenticateOptions {
+  verifier: TokenVerifier;
+  sessions: SessionStore;
+  idleTimeoutS: number;
+  clock: () => number;
+  logger: Logger;
+  /** Which roles this endpoint serves (analysts only on /analytics/graphql, everyone else on /graphql). */
+  allowRoles: (roles: readonly string[]) => boolean;
+}
+
+/** Answers a refusal: JSON errors like GraphQL's, WWW-Authenticate on 401, nothing echoed back. */
+export function sendAuthError(res: express.Response, err: AuthError): void {
+  if (err.status === 401) {
+    const description = err.message.replace(/"/g, "'");
+    res.set('WWW-Authenticate', `Bearer realm="ehr", error="${err.oauthError}", error_description="${description}"`);
+  }
+  res.status(err.status).json({ errors: [{ message: err.message, extensions: { code: err.code } }] });
+}
+
+/**
+ * The gateway's front door for GraphQL: a bearer token (401 without one), the x-hipaa-audit-id
+ * header (403 `Audit trail required` without it, 400 when malformed), a verified token, a live
+ * session (sliding inactivity limit), and a role this endpoint serves.
+ */
+export function authenticate(opts: AuthenticateOptions): express.RequestHandler {
+  return async (req, res, next) => {
+    try {
+      const header = req.headers.authorization;
+      if (!header) throw new AuthError(401, 'UNAUTHENTICATED', 'A bearer token is required', 'invalid_request');
+      const match = /^Bearer ([^\s]+)$/.exec(header);
+      if (!match)
+        throw new AuthError(
+          401,
+          'UNAUTHENTICATED',
+          'The Authorization header must be "Bearer <token>"',
+          'invalid_request',
+        );
+
+      const auditId = req.headers['x-hipaa-audit-id'];
+      if (auditId === undefined) throw new AuthError(403, 'AUDIT_TRAIL_REQUIRED', 'Audit trail required');
+      if (typeof auditId !== 'string' || !AUDIT_ID.test(auditId)) {
+        throw new AuthError(400, 'BAD_REQUEST', 'x-hipaa-audit-id must be 1-128 characters of A-Z a-z 0-9 . _ : -');
+      }
+
+      const claims = await opts.verifier.verify(match[1]!);
+      const state = await opts.sessions.touch(claims.sid, claims.sub, opts.clock(), opts.idleTimeoutS);
+      if (state === 'expired') {
+        throw new AuthError(
+          401,
+          'SESSION_EXPIRED',
+          `The session was idle for more than ${opts.idleTimeoutS / 60} minutes; sign in again`,
+        );
+      }
+      if (state === 'revoked')
+        throw new AuthError(401, 'SESSION_EXPIRED', 'The session has ended (logged out); sign in again');
+      if (state === 'mismatch') throw new AuthError(401, 'UNAUTHENTICATED', 'The session belongs to another user');
+      if (!opts.allowRoles(claims.roles)) {
+        throw new AuthError(403, 'FORBIDDEN', 'Your roles do not give access to this endpoint');
+      }
+      const rid = req.headers['x-request-id'];
+      res.locals.auth = {
+        claims,
+        auditId,
+        requestId: typeof rid === 'string' && REQUEST_ID.test(rid) ? rid : randomUUID(),
+        clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 512) : undefined,
+      } satisfies Authenticated;
+      next();
+    } catch (err) {
+      if (err instanceof AuthError) {
+        opts.logger.info({ status: err.status, code: err.code, reason: err.message }, 'request refused');
+        return sendAuthError(res, err);
+      }
+      // A session store that cannot answer fails closed.
+      opts.logger.error({ errorName: (err as Error)?.name }, 'authentication failed');
+      res
+        .status(503)
+        .json({
+          errors: [
+            { message: 'Authentication is unavailable; try again', extensions: { code: 'SERVICE_UNAVAILABLE' } },
+          ],
+        });
+    }
+  };
+}

@@ -1,0 +1,38 @@
+import type { BreakGlassGrantRef, Identity, InternalTokenSigner } from '@ehr/common';
+import type { SessionStore } from './auth/session-store.js';
+
+/** How long a user's active grants are cached between requests (a new grant invalidates it at once). */
+const CACHE_S = 30;
+
+/**
+ * The active break-glass grants of a clinician, from the audit subgraph (their system of record)
+ * through a short shared cache, so each internal token can carry them.
+ */
+export class GrantLookup {
+  constructor(
+    private readonly auditUrl: string,
+    private readonly signer: InternalTokenSigner,
+    private readonly sessions: SessionStore,
+    private readonly timeoutMs = 5000,
+  ) {}
+
+  async forIdentity(identity: Identity): Promise<BreakGlassGrantRef[]> {
+    if (!identity.roles.some((r) => r === 'physician' || r === 'nurse')) return [];
+    const cached = await this.sessions.getGrants(identity.sub);
+    if (cached) return cached;
+    const token = await this.signer.sign(identity, 'audit');
+    const res = await fetch(new URL('/internal/active-grants', this.auditUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    if (!res.ok) throw new Error(`active grants lookup failed with HTTP ${res.status}`);
+    const { grants } = (await res.json()) as { grants: BreakGlassGrantRef[] };
+    await this.sessions.setGrants(identity.sub, grants, CACHE_S);
+    return grants;
+  }
+
+  invalidate(sub: string): Promise<void> {
+    return this.sessions.invalidateGrants(sub);
+  }
+}

@@ -1,0 +1,41 @@
+import type { Role } from '@ehr/policy';
+
+/** An active break-glass grant: one patient, until a time. */
+export interface BreakGlassGrantRef {
+  grantId: string;
+  patientId: string;
+  /** Epoch seconds. */
+  expiresAt: number;
+}
+
+/** Why data is being accessed (HL7 PurposeOfUse, simplified): recorded and shown in responses. */
+export const PURPOSES = {
+  treatment: 'TREATMENT',
+  breakGlass: 'BREAK_GLASS',
+  payment: 'PAYMENT',
+  operations: 'OPERATIONS',
+  research: 'DEIDENTIFIED_RESEARCH',
+  access: 'PATIENT_ACCESS',
+} as const;
+export type Purpose = (typeof PURPOSES)[keyof typeof PURPOSES];
+
+/**
+ * Who is asking, as the gateway verified it and carries it to every subgraph in the internal
+ * token. The client's own token never leaves the gateway.
+ */
+export interface Identity {
+  sub: string;
+  roles: Role[];
+  /** For role patient: the only record they may reach. */
+  patientId?: string;
+  /** For clinicians: the practitioner whose care team scopes them. */
+  practitionerId?: string;
+  sid: string;
+  auditId: string;
+  requestId: string;
+  clientIp: string;
+  userAgent?: string;
+  breakGlass: BreakGlassGrantRef[];
+  /** The analyst schema: subgraphs answer de-identified. */
+  deidentified: boolean;
+}

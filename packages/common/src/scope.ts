@@ -1,0 +1,68 @@
+import { CLINICAL_ROLES, type Role } from '@ehr/policy';
+import DataLoader from 'dataloader';
+import { GraphQLError } from 'graphql';
+import { notFound } from './errors.js';
+import type { Identity } from './identity.js';
+
+export function breakGlassRequired(): GraphQLError {
+  return new GraphQLError('This patient is not on your care team; break the glass to access the record', {
+    extensions: { code: 'BREAK_GLASS_REQUIRED' },
+  });
+}
+
+/** Answers, for a practitioner, which of these patients are on their care team (batched). */
+export type CareTeamCheck = (practitionerId: string, patientIds: readonly string[]) => Promise<boolean[]>;
+
+export type ScopeAnswer = 'in' | 'not_found' | 'break_glass_required';
+
+const isClinical = (roles: readonly Role[]) => roles.some((r) => (CLINICAL_ROLES as readonly string[]).includes(r));
+
+/**
+ * Which patient records one request may reach. One question ("is this patient in scope?")
+ * asked where rows are loaded, so root fields, relations, _entities and mutations all pass the
+ * same check. Care-team lookups are batched per request: one query however many patients.
+ */
+export class RecordScope {
+  private readonly careTeam: DataLoader<string, boolean> | undefined;
+
+  constructor(
+    private readonly identity: Identity,
+    check: CareTeamCheck,
+    private readonly now: () => number = () => Date.now(),
+  ) {
+    const practitionerId = identity.practitionerId;
+    if (isClinical(identity.roles) && practitionerId) {
+      this.careTeam = new DataLoader((ids) => check(practitionerId, ids));
+    }
+  }
+
+  /** Billing works on every patient's account (payment). */
+  get unrestricted(): boolean {
+    return this.identity.roles.includes('billing');
+  }
+
+  hasBreakGlass(patientId: string): boolean {
+    const nowS = this.now() / 1000;
+    return this.identity.breakGlass.some((g) => g.patientId === patientId && g.expiresAt > nowS);
+  }
+
+  async check(patientId: string): Promise<ScopeAnswer> {
+    const { roles } = this.identity;
+    if (this.unrestricted) return 'in';
+    if (roles.includes('patient') && this.identity.patientId === patientId) return 'in';
+    if (isClinical(roles)) {
+      if (this.hasBreakGlass(patientId)) return 'in';
+      if (this.careTeam && (await this.careTeam.load(patientId))) return 'in';
+      // Said whether or not the patient exists: no existence oracle.
+      return 'break_glass_required';
+    }
+    return 'not_found';
+  }
+
+  /** Throws NOT_FOUND or BREAK_GLASS_REQUIRED unless the patient is in scope. */
+  async assert(patientId: string): Promise<void> {
+    const answer = await this.check(patientId);
+    if (answer === 'not_found') throw notFound();
+    if (answer === 'break_glass_required') throw breakGlassRequired();
+  }
+}

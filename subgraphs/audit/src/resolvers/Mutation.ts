@@ -1,0 +1,39 @@
+import { badInput, notFound, parseId, raiseAlert } from '@ehr/common';
+import type { MutationResolvers } from '../__generated__/resolvers-types.js';
+
+const REASON_MIN = 15;
+const REASON_MAX = 1000;
+const OUTCOMES = ['JUSTIFIED', 'UNJUSTIFIED'] as const;
+
+export const Mutation: MutationResolvers = {
+  breakGlass: async (_root, args, ctx) => {
+    const patientId = parseId(args.patientId, 'patientId');
+    const reason = args.reason.trim();
+    if (reason.length < REASON_MIN || reason.length > REASON_MAX) {
+      throw badInput(`Argument "reason" must be ${REASON_MIN}-${REASON_MAX} characters: say why this is an emergency`);
+    }
+    const grant = await ctx.grants.create(ctx.identity.sub, patientId, reason, ctx.config.breakGlassTtlS);
+    // The alert names ids only; the reason may describe the patient and stays in the review queue.
+    await raiseAlert(
+      { type: 'break_glass', severity: 'critical', actorId: ctx.identity.sub, patientId, grantId: grant.id },
+      ctx.logger,
+      ctx.config.alertWebhookUrl,
+    );
+    return grant;
+  },
+  reviewBreakGlass: async (_root, args, ctx) => {
+    const id = parseId(args.id);
+    if (!(OUTCOMES as readonly string[]).includes(args.outcome)) {
+      throw badInput(`Argument "outcome" must be ${OUTCOMES.join(' or ')}`);
+    }
+    const comment = args.comment.trim();
+    if (comment.length === 0 || comment.length > 2000) throw badInput('Argument "comment" must be 1-2000 characters');
+    const grant = await ctx.grants.byId(id);
+    if (!grant) throw notFound();
+    if (grant.status === 'REVIEWED') throw badInput('This grant has already been reviewed');
+    if (grant.actorId === ctx.identity.sub) throw badInput('A grant cannot be reviewed by the person who used it');
+    return ctx.grants.review(grant, args.outcome, comment, ctx.identity.sub);
+  },
+  // The gateway revokes the session before this runs; answering records that it happened.
+  logout: () => true,
+};
