@@ -5,6 +5,7 @@ import { TEST_MYSQL_URL, testDatabase, usingMysql, type TestDatabase } from '../
 import { freePort } from '../helpers/ports';
 import { seed } from '../helpers/subgraphs';
 import { TcpProxy } from '../helpers/tcp-proxy';
+import { identityOf, internalTokens } from '../helpers/tokens';
 
 function runToExit(
   entry: string,
@@ -49,9 +50,13 @@ describe('startup faults', () => {
   let base: string;
   const lines: string[] = [];
 
+  let token: string;
+
   beforeAll(async () => {
     db = testDatabase();
-    await seed(db, 5);
+    const data = await seed(db, 5);
+    const billing = data.identities.find((i) => i.role === 'billing')!;
+    token = await (await internalTokens(db.config.dataDir))(identityOf(billing), 'patient');
     const target = new URL(TEST_MYSQL_URL!);
     proxy = new TcpProxy(target.hostname, Number(target.port || 3306));
     await proxy.up();
@@ -83,7 +88,7 @@ describe('startup faults', () => {
   const query = async () => {
     const res = await fetch(`${base}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: '{ patients(first: 2) { totalCount nodes { id family: name { family } } } }' }),
     });
     return (await res.json()) as {

@@ -48,16 +48,27 @@ describe('the npm start launcher (embedded SQLite)', () => {
     expect(out).toMatch(/seed: 50 patients/);
     expect(out).toMatch(/npm run token/);
 
+    // The token command a newcomer is told to run, against the same DATA_DIR.
+    const token = spawnSync(process.execPath, [path.join(path.dirname(START), 'token.js'), '--role', 'billing'], {
+      env: { PATH: process.env.PATH, DATA_DIR: dataDir },
+      encoding: 'utf8',
+    });
+    expect(token.status).toBe(0);
+    expect(token.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
     const res = await fetch(`http://localhost:${ports.GATEWAY}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token.stdout.trim()}`,
+        'x-hipaa-audit-id': 'launcher-test-1',
+      },
       body: JSON.stringify({
-        query: '{ patients(first: 3) { totalCount nodes { id medications { id } notes { id } } } }',
+        query: '{ patients(first: 3) { totalCount nodes { id medications { id } coverage { payer } } } }',
       }),
     });
-    const body = (await res.json()) as { data: { patients: { totalCount: number; nodes: { notes: unknown[] }[] } } };
+    const body = (await res.json()) as { data: { patients: { totalCount: number; nodes: { coverage: unknown[] }[] } } };
     expect(body.data.patients.totalCount).toBe(50);
-    expect(body.data.patients.nodes[0]!.notes.length).toBeGreaterThan(0);
+    expect(body.data.patients.nodes[0]!.coverage.length).toBeGreaterThan(0);
 
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
     proc.kill('SIGINT');

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { usingMysql } from '../helpers/database';
 import { startStack, type Stack } from '../helpers/stack';
 
@@ -88,7 +89,26 @@ const LIST = /* GraphQL */ `
 describe(`the stack end to end (real processes, ${usingMysql ? 'MySQL' : 'SQLite'})`, () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ patients: 60, seed: 5 });
+    stack = await startStack({
+      patients: 60,
+      seed: 5,
+      // physician-1 treats every patient, so one token can list 50 charts (the batching test).
+      arrange: (data) => {
+        const doctor = data.identities.find((i) => i.sub === 'physician-1')!.practitioner_id!;
+        for (const p of data.patients) {
+          if (!data.careTeam.some((m) => m.patientId === p.id && m.practitionerId === doctor)) {
+            data.careTeam.push({
+              id: randomUUID(),
+              patientId: p.id,
+              practitionerId: doctor,
+              role: 'consulting',
+              periodStart: '2024-01-01',
+              periodEnd: null,
+            });
+          }
+        }
+      },
+    });
   }, 120_000);
   afterAll(async () => {
     await stack?.stop();
@@ -103,7 +123,7 @@ describe(`the stack end to end (real processes, ${usingMysql ? 'MySQL' : 'SQLite
         medications: { id: string; prescriber: { id: string; name: { family: string } } }[];
         notes: { id: string; author: { name: { family: string } } }[];
       };
-    }>(CHART, { id: p.id });
+    }>(CHART, { id: p.id }, 'physician-1');
     expect(status).toBe(200);
     expect(body.errors).toBeUndefined();
     const patient = body.data!.patient;
@@ -122,7 +142,7 @@ describe(`the stack end to end (real processes, ${usingMysql ? 'MySQL' : 'SQLite
       const before = await Promise.all(
         ['patient', 'medication', 'notes'].map((s) => stack.metric(s as never, 'ehr_db_statements_total')),
       );
-      const { body } = await stack.query<{ patients: { nodes: unknown[] } }>(LIST, { first });
+      const { body } = await stack.query<{ patients: { nodes: unknown[] } }>(LIST, { first }, 'physician-1');
       expect(body.errors).toBeUndefined();
       expect(body.data!.patients.nodes).toHaveLength(first);
       const after = await Promise.all(
@@ -137,9 +157,11 @@ describe(`the stack end to end (real processes, ${usingMysql ? 'MySQL' : 'SQLite
   });
 
   it('answers an unknown id with null and a malformed id with BAD_USER_INPUT', async () => {
-    const unknown = await stack.query(CHART, { id: '00000000-0000-4000-8000-000000000000' });
-    expect(unknown.body).toEqual({ data: { patient: null } });
-    const bad = await stack.query(CHART, { id: 'patient-1; DROP TABLE patient' });
+    const q = 'query ($id: ID!) { patient(id: $id) { id name { family } } }';
+    const unknown = await stack.query(q, { id: '00000000-0000-4000-8000-000000000000' }, 'billing-1');
+    expect(unknown.body.data).toEqual({ patient: null });
+    expect(unknown.body.errors).toBeUndefined();
+    const bad = await stack.query(q, { id: 'patient-1; DROP TABLE patient' });
     expect(bad.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(JSON.stringify(bad.body)).not.toContain('DROP TABLE');
   });
@@ -158,6 +180,7 @@ describe(`the stack end to end (real processes, ${usingMysql ? 'MySQL' : 'SQLite
     expect(await ready.json()).toEqual({
       status: 'ready',
       subgraphs: { patient: true, medication: true, notes: true, audit: true },
+      sessions: true,
     });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain('ehr_graphql_requests_total');

@@ -5,6 +5,7 @@ import { generateSeedData, type SeedData } from '../../packages/cli/src/seed/gen
 import { writeSeedData } from '../../packages/cli/src/seed/write';
 import { testDatabase, type TestDatabase } from './database';
 import { freePort } from './ports';
+import { devTokens } from './tokens';
 
 type ServiceName = SubgraphName | 'gateway';
 
@@ -21,7 +22,18 @@ export interface Stack {
   ports: Record<ServiceName, number>;
   db: TestDatabase;
   data: SeedData;
-  query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /**
+   * A GraphQL request through the gateway as a demo identity (`physician-1`, ...) or with a raw
+   * token; a fresh x-hipaa-audit-id unless one is given.
+   */
+  query<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    as?: string | { token: string; auditId?: string },
+  ): Promise<GraphQLResponse<T>>;
+  /** A client token for a demo identity (or any claims). */
+  token(sub: string, extra?: Record<string, unknown>): Promise<string>;
+  tokens: Awaited<ReturnType<typeof devTokens>>;
   /** One counter from a service's /metrics. */
   metric(service: ServiceName, name: string): Promise<number>;
   output(service: ServiceName): string[];
@@ -35,6 +47,8 @@ export interface StackOptions {
   seed?: number;
   env?: Record<string, string>;
   db?: TestDatabase;
+  /** Changes the generated data before it is written (extra care-team rows, ...). */
+  arrange?: (data: SeedData) => void;
 }
 
 /**
@@ -43,8 +57,11 @@ export interface StackOptions {
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = options.db ?? testDatabase();
-  const data = generateSeedData({ patients: options.patients ?? 20, seed: options.seed ?? 7 });
-  await writeSeedData(data, db.config, createLogger('test-seed', 'silent'));
+  const seedValue = options.seed ?? 7;
+  const data = generateSeedData({ patients: options.patients ?? 20, seed: seedValue });
+  options.arrange?.(data);
+  await writeSeedData(data, db.config, createLogger('test-seed', 'silent'), seedValue);
+  const tokens = await devTokens(db.config.dataDir);
   const names: ServiceName[] = [...SUBGRAPHS, 'gateway'];
   const ports = {} as Record<ServiceName, number>;
   for (const n of names) ports[n] = await freePort();
@@ -81,15 +98,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     throw new Error(`${(err as Error).message}\n${logs}`);
   }
   const url = `http://127.0.0.1:${ports.gateway}/graphql`;
+  const token = async (sub: string, extra: Record<string, unknown> = {}) => {
+    const identity = data.identities.find((i) => i.sub === sub);
+    if (!identity) throw new Error(`no demo identity ${sub}`);
+    return tokens.forIdentity(identity, extra);
+  };
+  let audits = 0;
   return {
     url,
     ports,
     db,
     data,
-    async query(query, variables) {
+    tokens,
+    token,
+    async query(query, variables, as = 'billing-1') {
+      const auth = typeof as === 'string' ? { token: await token(as), auditId: undefined } : as;
       const res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${auth.token}`,
+          'x-hipaa-audit-id': auth.auditId ?? `e2e-${process.pid}-${++audits}`,
+        },
         body: JSON.stringify({ query, variables }),
       });
       return { status: res.status, body: (await res.json()) as GraphQLResponse['body'] } as never;

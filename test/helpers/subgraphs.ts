@@ -5,30 +5,42 @@ import { notesSubgraph } from '@ehr/subgraph-notes';
 import { patientSubgraph } from '@ehr/subgraph-patient';
 import { generateSeedData, type SeedData } from '../../packages/cli/src/seed/generate';
 import { writeSeedData } from '../../packages/cli/src/seed/write';
+import type { Identity } from '@ehr/common';
 import type { TestDatabase } from './database';
 import type { GraphQLResponse } from './stack';
+import { internalTokens } from './tokens';
 
 const SPECS = { patient: patientSubgraph, medication: medicationSubgraph, notes: notesSubgraph, audit: auditSubgraph };
 
 export interface RunningSubgraph {
   server: SubgraphServer;
   url: string;
-  query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** A GraphQL request carrying an internal token for `identity`, as the gateway would send it. */
+  query<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> | undefined,
+    identity: Identity,
+  ): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
 }
 
 /** One subgraph in this process, on its test database, behind real HTTP on a free port. */
-export async function runSubgraph(name: SubgraphName, db: TestDatabase): Promise<RunningSubgraph> {
-  const config = loadConfig(name, { ...db.env, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
+export async function runSubgraph(
+  name: SubgraphName,
+  db: TestDatabase,
+  env: Record<string, string> = {},
+): Promise<RunningSubgraph> {
+  const config = loadConfig(name, { ...db.env, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
   const server = await bootSubgraph(SPECS[name] as never, { ...config, database: db.config });
   const { url } = await server.listen('127.0.0.1', 0);
+  const sign = await internalTokens(db.config.dataDir);
   return {
     server,
     url,
-    async query(query, variables) {
+    async query(query, variables, identity) {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign(identity, name)}` },
         body: JSON.stringify({ query, variables }),
       });
       return { status: res.status, body: (await res.json()) as GraphQLResponse['body'] } as never;
@@ -39,6 +51,6 @@ export async function runSubgraph(name: SubgraphName, db: TestDatabase): Promise
 
 export async function seed(db: TestDatabase, patients: number, seedValue = 11): Promise<SeedData> {
   const data = generateSeedData({ patients, seed: seedValue });
-  await writeSeedData(data, db.config, createLogger('test-seed', 'silent'));
+  await writeSeedData(data, db.config, createLogger('test-seed', 'silent'), seedValue);
   return data;
 }

@@ -1,5 +1,7 @@
 import { testDatabase, usingMysql, type TestDatabase } from '../helpers/database';
+import type { Identity } from '@ehr/common';
 import { runSubgraph, seed, type RunningSubgraph } from '../helpers/subgraphs';
+import { demo, identityOf } from '../helpers/tokens';
 import type { SeedData } from '../../packages/cli/src/seed/generate';
 
 describe(`medication and notes subgraphs on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
@@ -7,14 +9,25 @@ describe(`medication and notes subgraphs on ${usingMysql ? 'MySQL' : 'SQLite'}`,
   let data: SeedData;
   let medication: RunningSubgraph;
   let notes: RunningSubgraph;
+  let patient: RunningSubgraph;
+  let physician: Identity;
+  let billing: Identity;
+  let onTeam: string[];
 
   beforeAll(async () => {
     db = testDatabase();
     data = await seed(db, 15);
-    medication = await runSubgraph('medication', db);
-    notes = await runSubgraph('notes', db);
+    // Medication and notes ask the patient subgraph which patients are on the caller's care team.
+    patient = await runSubgraph('patient', db);
+    const env = { PATIENT_URL: `${patient.url}/graphql` };
+    medication = await runSubgraph('medication', db, env);
+    notes = await runSubgraph('notes', db, env);
+    physician = identityOf(demo(data, 'physician-1'));
+    billing = identityOf(demo(data, 'billing-1'));
+    onTeam = data.careTeam.filter((m) => m.practitionerId === physician.practitionerId).map((m) => m.patientId);
   });
   afterAll(async () => {
+    await patient?.stop();
     await medication?.stop();
     await notes?.stop();
     await db?.cleanup();
@@ -62,15 +75,18 @@ describe(`medication and notes subgraphs on ${usingMysql ? 'MySQL' : 'SQLite'}`,
   `;
 
   it('adds each patient its own medications and notes, newest first, in one batch', async () => {
-    const patients = data.patients.slice(0, 5);
+    const patients = data.patients.filter((p) => onTeam.includes(p.id)).slice(0, 5);
+    expect(patients.length).toBe(5);
     const r = patients.map((p) => ({ __typename: 'Patient', id: p.id }));
     const [m, n] = await Promise.all([
       medication.query<{
         _entities: { id: string; medications: { id: string; authoredOn: string; prescriber: { id: string } }[] }[];
-      }>(MEDS, { r }),
-      notes.query<{ _entities: { id: string; notes: { id: string; authoredAt: string; text: string }[] }[] }>(NOTES, {
-        r,
-      }),
+      }>(MEDS, { r }, physician),
+      notes.query<{ _entities: { id: string; notes: { id: string; authoredAt: string; text: string }[] }[] }>(
+        NOTES,
+        { r },
+        physician,
+      ),
     ]);
     expect(m.body.errors).toBeUndefined();
     expect(n.body.errors).toBeUndefined();
@@ -92,25 +108,48 @@ describe(`medication and notes subgraphs on ${usingMysql ? 'MySQL' : 'SQLite'}`,
   });
 
   it('finds a medication request and a note by id, null for unknown, BAD_USER_INPUT for malformed', async () => {
-    const med = data.medications[0]!;
-    const note = data.notes[0]!;
+    const med = data.medications.find((m) => onTeam.includes(m.patientId))!;
+    const note = data.notes.find((n) => onTeam.includes(n.patientId))!;
     const m = await medication.query(
       `query ($id: ID!) { medicationRequest(id: $id) { id medication { code } patient { id } } }`,
       { id: med.id },
+      physician,
     );
     expect(m.body.data).toEqual({
       medicationRequest: { id: med.id, medication: { code: med.code }, patient: { id: med.patientId } },
     });
-    const n = await notes.query(`query ($id: ID!) { note(id: $id) { id type author { id } patient { id } } }`, {
-      id: note.id,
-    });
+    const n = await notes.query(
+      `query ($id: ID!) { note(id: $id) { id type author { id } patient { id } } }`,
+      { id: note.id },
+      physician,
+    );
     expect(n.body.data).toEqual({
       note: { id: note.id, type: note.type, author: { id: note.authorId }, patient: { id: note.patientId } },
     });
-    const unknown = await notes.query(`{ note(id: "00000000-0000-4000-8000-000000000000") { id } }`);
-    expect(unknown.body).toEqual({ data: { note: null } });
-    const bad = await medication.query(`{ medicationRequest(id: "DROP TABLE") { id } }`);
+    const unknown = await medication.query(
+      `{ medicationRequest(id: "00000000-0000-4000-8000-000000000000") { id } }`,
+      undefined,
+      billing,
+    );
+    expect(unknown.body).toEqual({ data: { medicationRequest: null } });
+    const bad = await medication.query(`{ medicationRequest(id: "DROP TABLE") { id } }`, undefined, billing);
     expect(bad.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('refuses a note or a medication outside the care team with BREAK_GLASS_REQUIRED, and lists none', async () => {
+    const outside = data.patients.find((p) => !onTeam.includes(p.id))!;
+    const note = data.notes.find((n) => n.patientId === outside.id)!;
+    const n = await notes.query(`query ($id: ID!) { note(id: $id) { id text } }`, { id: note.id }, physician);
+    expect(n.body.data).toEqual({ note: null });
+    expect(n.body.errors?.[0]?.extensions?.code).toBe('BREAK_GLASS_REQUIRED');
+    const r = [{ __typename: 'Patient', id: outside.id }];
+    const m = await medication.query(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { medications { id } } } }`,
+      { r },
+      physician,
+    );
+    expect(m.body.data).toEqual({ _entities: [null] });
+    expect(m.body.errors?.[0]?.extensions?.code).toBe('BREAK_GLASS_REQUIRED');
   });
 
   it('answers a patient without rows with empty lists', async () => {
@@ -118,6 +157,7 @@ describe(`medication and notes subgraphs on ${usingMysql ? 'MySQL' : 'SQLite'}`,
     const m = await medication.query(
       `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Patient { medications { id } } } }`,
       { r },
+      billing,
     );
     expect(m.body.data).toEqual({ _entities: [{ medications: [] }] });
   });

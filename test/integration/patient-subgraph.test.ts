@@ -1,25 +1,32 @@
+import type { Identity } from '@ehr/common';
+import type { SeedData } from '../../packages/cli/src/seed/generate';
 import { testDatabase, usingMysql, type TestDatabase } from '../helpers/database';
 import { runSubgraph, seed, type RunningSubgraph } from '../helpers/subgraphs';
-import type { SeedData } from '../../packages/cli/src/seed/generate';
+import { demo, identityOf, internalTokens } from '../helpers/tokens';
 
 type P = {
   id: string;
   mrn: string;
-  name: { given: string[]; family: string };
   ssn: string;
   birthDate: string;
+  name: { given: string[]; family: string };
   address: { line: string[]; city: string; state: string; postalCode: string };
+  careTeam: { role: string; practitioner: { id: string } }[];
 };
 
 describe(`patient subgraph on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
   let db: TestDatabase;
   let data: SeedData;
   let sg: RunningSubgraph;
+  let billing: Identity;
+  let patient1: Identity;
 
   beforeAll(async () => {
     db = testDatabase();
     data = await seed(db, 25);
     sg = await runSubgraph('patient', db);
+    billing = identityOf(demo(data, 'billing-1'));
+    patient1 = identityOf(demo(data, 'patient-1'));
   });
   afterAll(async () => {
     await sg?.stop();
@@ -61,12 +68,9 @@ describe(`patient subgraph on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     }
   `;
 
-  it('returns a patient as seeded, with the care team resolved', async () => {
-    const seeded = data.patients[3]!;
-    const { body } = await sg.query<{ patient: P & { careTeam: { role: string; practitioner: { id: string } }[] } }>(
-      PATIENT,
-      { id: seeded.id },
-    );
+  it('returns a patient their own record as seeded, with the care team resolved', async () => {
+    const seeded = data.patients.find((p) => p.id === patient1.patientId)!;
+    const { body } = await sg.query<{ patient: P }>(PATIENT, { id: seeded.id }, patient1);
     expect(body.errors).toBeUndefined();
     const p = body.data!.patient;
     expect(p).toMatchObject({
@@ -77,22 +81,23 @@ describe(`patient subgraph on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
       name: { given: seeded.givenNames, family: seeded.family },
       address: { line: seeded.addressLines, city: seeded.city, state: seeded.state, postalCode: seeded.postalCode },
     });
-    const expected = data.careTeam
-      .filter((m) => m.patientId === seeded.id)
-      .map((m) => m.practitionerId)
-      .sort();
-    expect(p.careTeam.map((m) => m.practitioner.id).sort()).toEqual(expected);
+    const expected = data.careTeam.filter((m) => m.patientId === seeded.id).map((m) => m.practitionerId);
+    expect(p.careTeam.map((m) => m.practitioner.id).sort()).toEqual(expected.sort());
     expect(p.careTeam.map((m) => m.role)).toContain('attending');
   });
 
-  it('answers null, not an error, for an unknown id', async () => {
-    const { body } = await sg.query(PATIENT, { id: '00000000-0000-4000-8000-000000000000' });
+  it('answers null, not an error, for an unknown id asked by a role that reaches every patient', async () => {
+    const { body } = await sg.query(
+      `query ($id: ID!) { patient(id: $id) { id } }`,
+      { id: '00000000-0000-4000-8000-000000000000' },
+      billing,
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data).toEqual({ patient: null });
   });
 
   it('refuses a malformed id with BAD_USER_INPUT and does not echo it', async () => {
-    const { body } = await sg.query(PATIENT, { id: "1' OR '1'='1" });
+    const { body } = await sg.query(`query ($id: ID!) { patient(id: $id) { id } }`, { id: "1' OR '1'='1" }, billing);
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(JSON.stringify(body)).not.toContain("OR '1'='1");
     expect(JSON.stringify(body)).not.toMatch(/stacktrace|at .*\.ts/);
@@ -103,19 +108,18 @@ describe(`patient subgraph on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     let after: string | null = null;
     let pages = 0;
     for (;;) {
-      const res: Awaited<ReturnType<typeof sg.query>> = await sg.query(
+      const res = await sg.query<{
+        patients: {
+          totalCount: number;
+          nodes: { id: string }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string };
+        };
+      }>(
         `query ($after: String) { patients(first: 10, after: $after) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }`,
         { after },
+        billing,
       );
-      const page = (
-        res.body.data as {
-          patients: {
-            totalCount: number;
-            nodes: { id: string }[];
-            pageInfo: { hasNextPage: boolean; endCursor: string };
-          };
-        }
-      ).patients;
+      const page = res.body.data!.patients;
       expect(page.totalCount).toBe(25);
       seen.push(...page.nodes.map((n) => n.id));
       pages++;
@@ -132,7 +136,7 @@ describe(`patient subgraph on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     ['first: 101', 'first'],
     ['after: "not-a-cursor"', 'after'],
   ])('refuses patients(%s) with BAD_USER_INPUT', async (args, arg) => {
-    const { body } = await sg.query(`{ patients(${args}) { totalCount } }`);
+    const { body } = await sg.query(`{ patients(${args}) { totalCount } }`, undefined, billing);
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(body.errors?.[0]?.message).toContain(arg);
   });
@@ -148,6 +152,7 @@ describe(`patient subgraph on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
           { __typename: 'Patient', id: '../../etc/passwd' },
         ],
       },
+      billing,
     );
     const entities = (body.data as { _entities: unknown[] })._entities;
     expect(entities[0]).toEqual({ id: known.id, mrn: known.mrn });
@@ -157,15 +162,36 @@ describe(`patient subgraph on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
   });
 
   it('answers a malformed body with a clear 400, not a stack trace', async () => {
+    const token = await (await internalTokens(db.config.dataDir))(billing, 'patient');
     const res = await fetch(`${sg.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: '{"query": ',
     });
     expect(res.status).toBe(400);
     const text = await res.text();
     expect(text).toContain('Malformed request body');
     expect(text).not.toMatch(/at .*\(|node_modules/);
+  });
+
+  it('refuses callers without the gateway internal token, or with one minted for another subgraph', async () => {
+    const query = JSON.stringify({ query: '{ patients(first: 1) { totalCount } }' });
+    const plain = await fetch(`${sg.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: query,
+    });
+    expect(plain.status).toBe(401);
+    const replayed = await (await internalTokens(db.config.dataDir))(billing, 'medication');
+    const res = await fetch(`${sg.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${replayed}` },
+      body: query,
+    });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({
+      errors: [{ message: 'Internal token required', extensions: { code: 'UNAUTHENTICATED' } }],
+    });
   });
 
   it('reports ready while its database answers', async () => {
@@ -177,7 +203,7 @@ describe(`patient subgraph on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
   it('starts again on a migrated database without re-running migrations', async () => {
     await sg.stop();
     sg = await runSubgraph('patient', db);
-    const { body } = await sg.query(`{ patients(first: 1) { totalCount } }`);
+    const { body } = await sg.query(`{ patients(first: 1) { totalCount } }`, undefined, billing);
     expect(body.data).toEqual({ patients: { totalCount: 25 } });
   });
 });
