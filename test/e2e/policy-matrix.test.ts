@@ -1,7 +1,7 @@
 import { Supergraph } from '@apollo/federation-internals';
 import { composeSupergraph } from '@ehr/gateway';
 import { RolePolicy, type Decision, type Role } from '@ehr/policy';
-import { getNamedType, isLeafType, isListType, isNonNullType, isObjectType, type GraphQLSchema } from 'graphql';
+import { getNamedType, isLeafType, isNonNullType, isObjectType, type GraphQLSchema } from 'graphql';
 import type { SeedData } from '../../packages/cli/src/seed/generate';
 import { usingMysql } from '../helpers/database';
 import { startStack, type Stack } from '../helpers/stack';

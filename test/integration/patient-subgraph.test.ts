@@ -107,19 +107,14 @@ describe(`patient subgraph on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     const seen: string[] = [];
     let after: string | null = null;
     let pages = 0;
+    type Page = { totalCount: number; nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
     for (;;) {
-      const res = await sg.query<{
-        patients: {
-          totalCount: number;
-          nodes: { id: string }[];
-          pageInfo: { hasNextPage: boolean; endCursor: string };
-        };
-      }>(
+      const res: { body: { data?: { patients: Page } | null } } = await sg.query<{ patients: Page }>(
         `query ($after: String) { patients(first: 10, after: $after) { totalCount nodes { id } pageInfo { hasNextPage endCursor } } }`,
         { after },
         billing,
       );
-      const page = res.body.data!.patients;
+      const page: Page = res.body.data!.patients;
       expect(page.totalCount).toBe(25);
       seen.push(...page.nodes.map((n) => n.id));
       pages++;

@@ -92,13 +92,9 @@ export function authenticate(opts: AuthenticateOptions): express.RequestHandler 
       }
       // A session store that cannot answer fails closed.
       opts.logger.error({ errorName: (err as Error)?.name }, 'authentication failed');
-      res
-        .status(503)
-        .json({
-          errors: [
-            { message: 'Authentication is unavailable; try again', extensions: { code: 'SERVICE_UNAVAILABLE' } },
-          ],
-        });
+      res.status(503).json({
+        errors: [{ message: 'Authentication is unavailable; try again', extensions: { code: 'SERVICE_UNAVAILABLE' } }],
+      });
     }
   };
 }

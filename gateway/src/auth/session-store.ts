@@ -102,7 +102,12 @@ export class RedisSessionStore implements SessionStore {
 
   constructor(url: string, prefix = 'ehr:') {
     // Commands wait briefly for a (re)connection, then fail: a Redis that stays away fails requests closed.
-    this.redis = new Redis(url, { keyPrefix: prefix, maxRetriesPerRequest: 2, connectTimeout: 2000, commandTimeout: 2000 });
+    this.redis = new Redis(url, {
+      keyPrefix: prefix,
+      maxRetriesPerRequest: 2,
+      connectTimeout: 2000,
+      commandTimeout: 2000,
+    });
     // Connection errors surface as failed commands (and fail closed); no unhandled error events.
     this.redis.on('error', () => undefined);
     this.redis.defineCommand('sessionTouch', { numberOfKeys: 1, lua: TOUCH });
