@@ -24,3 +24,4 @@ export * from './scope.js';
 export * from './shield.js';
 export * from './scoped-load.js';
 export * from './alerts.js';
+export * from './operation-access.js';

@@ -15,6 +15,7 @@ import type { InternalTokenVerifier } from './internal-token.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
 import { requestMetricsPlugin } from './request-metrics.js';
+import { clearOperationFastPath, operationAccessPlugin } from './operation-access.js';
 import { policyShield } from './shield.js';
 
 /** What the HTTP layer hands the context builder once the internal token checks out. */
@@ -82,14 +83,20 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   opts: SubgraphServerOptions<TContext>,
 ): Promise<SubgraphServer> {
   const base = buildSubgraphSchema([{ typeDefs: opts.typeDefs, resolvers: opts.resolvers as never }]);
-  const schema = applyMiddleware(base, policyShield(base, opts.policy, opts.logger));
+  // The shield guards every field; an operation whose every field the policy grants in the clear
+  // skips the per-field wrappers (decided once per operation, see operation-access.ts).
+  const schema = applyMiddleware(base, clearOperationFastPath(base), policyShield(base, opts.policy, opts.logger));
   const apollo = new ApolloServer<TContext>({
     schema,
     introspection: opts.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: maskErrors(opts.logger),
     // Inline traces would send per-field timings (and error text) to the gateway: off.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), requestMetricsPlugin(opts.name, opts.metrics)],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      requestMetricsPlugin(opts.name, opts.metrics),
+      operationAccessPlugin() as never,
+    ],
   });
   await apollo.start();
 
