@@ -150,7 +150,7 @@ describe(`JWT attacks on the gateway (${usingMysql ? 'MySQL' : 'SQLite'})`, () =
     });
 
     it('no token: 401 invalid_request, even when the audit id is missing too', async () => {
-      for (const headers of [{ 'x-hipaa-audit-id': 'jwt-no-token' }, {}]) {
+      for (const headers of [{ 'x-hipaa-audit-id': 'jwt-no-token' }, {}] as Record<string, string>[]) {
         const a = await post(headers);
         expect(a.status).toBe(401);
         expect(a.headers.get('www-authenticate')).toMatch(WWW_AUTHENTICATE);
@@ -225,7 +225,11 @@ describe(`JWT attacks on the gateway (${usingMysql ? 'MySQL' : 'SQLite'})`, () =
       ];
       const seen: number[] = [];
       for (const authorization of values) {
-        for (const audit of [{ 'x-hipaa-audit-id': `jwt-echo-${++audits}` }, {}, { 'x-hipaa-audit-id': 'bad id' }]) {
+        for (const audit of [
+          { 'x-hipaa-audit-id': `jwt-echo-${++audits}` },
+          {},
+          { 'x-hipaa-audit-id': 'bad id' },
+        ] as Record<string, string>[]) {
           const a = await post({ authorization, ...audit });
           seen.push(a.status);
           expect(leakedPart(everything(a), authorization)).toBeUndefined();

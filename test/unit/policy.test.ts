@@ -6,9 +6,14 @@ import { DEFAULT_POLICY_FILE, NOTE_TYPES, PolicyError, ROLES, RolePolicy, type R
 import { isObjectType, parse, type GraphQLSchema } from 'graphql';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+interface RoleLists {
+  ehr_read: string[];
+  ehr_read_masked: string[];
+  ehr_write: string[];
+}
 const shipped = (): Record<string, unknown> & {
   groups: Record<string, unknown>;
-  roles: Record<string, Record<string, string[]>>;
+  roles: Record<string, RoleLists>;
 } => JSON.parse(fs.readFileSync(DEFAULT_POLICY_FILE, 'utf8'));
 
 /** Each subgraph's executable schema, as the subgraph builds it (with _entities, _service, ...). */
@@ -239,10 +244,10 @@ describe('the shipped role policy', () => {
 describe('invalid policies are rejected with every problem at once', () => {
   it('reports an unknown group, an unknown role, a missing role, a direct mutation read, a cycle and an unknown note type together', () => {
     const p = shipped();
-    p.roles.admin.ehr_read.push('no_such_group');
+    p.roles.admin!.ehr_read.push('no_such_group');
     p.roles.superuser = { ehr_read: ['session'], ehr_read_masked: [], ehr_write: [] };
     delete p.roles.analyst;
-    p.roles.nurse.ehr_read.push('Mutation.reviewBreakGlass');
+    p.roles.nurse!.ehr_read.push('Mutation.reviewBreakGlass');
     p.groups.loop = ['session', 'loop'];
     (p.groups.progress_notes as { noteTypes: string[] }).noteTypes.push('gossip');
     const problems = problemsOf(p);
@@ -260,7 +265,7 @@ describe('invalid policies are rejected with every problem at once', () => {
 
   it('an unknown group name', () => {
     const p = shipped();
-    p.roles.billing.ehr_read.push('clinical_everything');
+    p.roles.billing!.ehr_read.push('clinical_everything');
     expect(problemsOf(p)).toEqual([
       'billing.ehr_read: "clinical_everything" is neither Type.field, Type.* nor a group',
     ]);
@@ -288,7 +293,7 @@ describe('invalid policies are rejected with every problem at once', () => {
 
   it.each(['ehr_read', 'ehr_read_masked'])('Mutation.x listed directly in %s', (list) => {
     const p = shipped();
-    p.roles.billing[list]!.push('Mutation.breakGlass');
+    p.roles.billing![list as keyof RoleLists].push('Mutation.breakGlass');
     expect(problemsOf(p)).toEqual(['billing: Mutation.breakGlass can only be granted through ehr_write']);
   });
 
@@ -316,7 +321,7 @@ describe('invalid policies are rejected with every problem at once', () => {
 
   it('a role list that is not a list', () => {
     const p = shipped();
-    (p.roles.admin as Record<string, unknown>).ehr_write = 'logout';
+    (p.roles.admin as unknown as Record<string, unknown>).ehr_write = 'logout';
     expect(problemsOf(p)).toEqual(expect.arrayContaining(['admin.ehr_write must be a list']));
   });
 
@@ -341,8 +346,11 @@ describe('invalid policies are rejected with every problem at once', () => {
   it('malformed shapes are reported as problems, never a crash and never silently accepted', () => {
     type Policy = ReturnType<typeof shipped>;
     const cases: [string, (p: Policy) => void][] = [
-      ['ehr_read is a number', (p) => ((p.roles.admin as Record<string, unknown>).ehr_read = 5)],
-      ['ehr_read_masked is an object', (p) => ((p.roles.admin as Record<string, unknown>).ehr_read_masked = {})],
+      ['ehr_read is a number', (p) => ((p.roles.admin as unknown as Record<string, unknown>).ehr_read = 5)],
+      [
+        'ehr_read_masked is an object',
+        (p) => ((p.roles.admin as unknown as Record<string, unknown>).ehr_read_masked = {}),
+      ],
       ['a group is null', (p) => (p.groups.logout = null)],
       ['noteTypes is a number', (p) => (p.groups.progress_notes = { fields: ['note_fields'], noteTypes: 3 })],
       ['fields is a string', (p) => (p.groups.progress_notes = { fields: 'note_fields', noteTypes: ['progress'] })],
@@ -364,7 +372,7 @@ describe('invalid policies are rejected with every problem at once', () => {
   it('a group name inherited from Object.prototype is an unknown group', () => {
     const answers = ['toString', 'constructor', '__proto__'].map((name) => {
       const p = shipped();
-      p.roles.billing.ehr_read.push(name);
+      p.roles.billing!.ehr_read.push(name);
       return [name, outcome(p)];
     });
     expect(answers).toEqual(

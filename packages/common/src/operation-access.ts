@@ -79,7 +79,8 @@ export function clearOperationFastPath(base: GraphQLSchema): IMiddlewareFunction
   for (const type of Object.values(base.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     const fields = new Map<string, GraphQLFieldResolver<unknown, unknown>>();
-    for (const [name, field] of Object.entries(type.getFields())) fields.set(name, field.resolve ?? defaultFieldResolver);
+    for (const [name, field] of Object.entries(type.getFields()))
+      fields.set(name, field.resolve ?? defaultFieldResolver);
     originals.set(type.name, fields);
   }
   return (resolve, parent, args, ctx, info) => {
