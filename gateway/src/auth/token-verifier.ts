@@ -89,6 +89,7 @@ export class TokenVerifier {
     }
     const { iat, exp } = payload as { iat: number; exp: number };
     if (iat > now / 1000 + CLOCK_TOLERANCE_S) throw invalid('The token was issued in the future');
+    if (exp <= iat) throw invalid('The token expires before it was issued');
     if (exp - iat > this.config.maxTokenLifetimeS) {
       throw invalid(`The token lives longer than ${this.config.maxTokenLifetimeS / 60} minutes`);
     }
@@ -99,12 +100,12 @@ export class TokenVerifier {
     const sub = p.sub;
     if (typeof sub !== 'string' || sub.length === 0 || sub.length > 256)
       throw invalid('The token has no valid sub claim');
-    const roles = p.roles;
-    if (!Array.isArray(roles) || roles.length === 0 || roles.length > 7 || !roles.every(isRole)) {
+    const roles = Array.isArray(p.roles) ? [...new Set(p.roles)] : undefined;
+    if (!roles || roles.length === 0 || roles.length > 7 || !roles.every(isRole)) {
       throw invalid('The token has no valid roles claim (an array of known roles)');
     }
     if (typeof p.sid !== 'string' || !SID.test(p.sid)) throw invalid('The token has no valid sid (session) claim');
-    const claims: VerifiedClaims = { sub, roles: [...new Set(roles)], sid: p.sid, exp: p.exp as number };
+    const claims: VerifiedClaims = { sub, roles, sid: p.sid, exp: p.exp as number };
     if (roles.includes('patient')) {
       if (!isId(p.patient_id)) throw invalid('A patient token needs a patient_id claim naming a record');
       claims.patientId = p.patient_id;

@@ -74,7 +74,8 @@ export class RolePolicy {
         const [type, field] = entry.split('.') as [string, string];
         return { patterns: [{ type: type.toLowerCase(), field }], noteTypes: new Set() };
       }
-      const spec = file.groups[entry];
+      // Own properties only: `toString` or `__proto__` is an unknown group, not an empty one.
+      const spec = Object.hasOwn(file.groups, entry) ? file.groups[entry] : undefined;
       if (spec === undefined) {
         problems.push(`${where}: "${entry}" is neither Type.field, Type.* nor a group`);
         return { patterns: [], noteTypes: new Set() };
@@ -83,6 +84,16 @@ export class RolePolicy {
       if (hit) return hit;
       if (resolving.has(entry)) {
         problems.push(`group "${entry}" includes itself`);
+        return { patterns: [], noteTypes: new Set() };
+      }
+      const shapeOk =
+        Array.isArray(spec) ||
+        (spec !== null &&
+          typeof spec === 'object' &&
+          Array.isArray(spec.fields) &&
+          (spec.noteTypes === undefined || Array.isArray(spec.noteTypes)));
+      if (!shapeOk) {
+        problems.push(`group "${entry}" must be a list, or { "fields": [...], "noteTypes": [...] }`);
         return { patterns: [], noteTypes: new Set() };
       }
       resolving.add(entry);
@@ -131,7 +142,8 @@ export class RolePolicy {
       const m = union(spec.ehr_read_masked, `${role}.ehr_read_masked`);
       // A group may hold both what it lets you read and the mutation that writes it; through a
       // read grant its Mutation fields do nothing. Naming a mutation directly as a read is a mistake.
-      for (const entry of [...(spec.ehr_read ?? []), ...(spec.ehr_read_masked ?? [])]) {
+      const listed = (v: unknown) => (Array.isArray(v) ? v : []);
+      for (const entry of [...listed(spec.ehr_read), ...listed(spec.ehr_read_masked)]) {
         if (/^mutation\./i.test(String(entry)))
           problems.push(`${role}: ${entry} can only be granted through ehr_write`);
       }
@@ -157,7 +169,9 @@ export class RolePolicy {
   /** One role's decision for one field. Mutation fields are granted by ehr_write only. */
   decide(role: Role, type: string, field: string): Decision {
     const write = this.write.get(role);
-    if (type === 'Mutation') return write && RolePolicy.matches(write.patterns, type, field) ? 'clear' : 'denied';
+    // Patterns compare type names case-insensitively, so must this.
+    if (type.toLowerCase() === 'mutation')
+      return write && RolePolicy.matches(write.patterns, type, field) ? 'clear' : 'denied';
     const read = this.read.get(role);
     if (read && RolePolicy.matches(read.patterns, type, field)) return 'clear';
     // What a role writes it may read back (the grant returned by breakGlass, the note it created).
