@@ -1,2 +1,3 @@
 export { createGateway, type Gateway } from './server.js';
 export { composeSupergraph, readSupergraph, SUPERGRAPH_FILE, ROOT, subgraphSchemaFile } from './supergraph.js';
+export { analystSupergraph } from './analyst-supergraph.js';

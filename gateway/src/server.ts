@@ -21,6 +21,7 @@ import { authenticate, type Authenticated } from './auth/authenticate.js';
 import { MemorySessionStore, RedisSessionStore, type SessionStore } from './auth/session-store.js';
 import { TokenVerifier } from './auth/token-verifier.js';
 import type { GatewayContext } from './context.js';
+import { analystSupergraph } from './analyst-supergraph.js';
 import { gatewayFormatError } from './errors.js';
 import { GrantLookup } from './grants.js';
 import { checkSubgraphs } from './readiness.js';
@@ -44,8 +45,8 @@ export interface GatewayDeps {
 
 /**
  * The gateway: authenticates each caller, keeps their session, signs an internal token per
- * subgraph, and plans each query over the committed supergraph. Serves POST /graphql, GET
- * /healthz, /readyz (every subgraph ready) and /metrics.
+ * subgraph, and plans each query over the committed supergraph. Serves POST /graphql (clinical),
+ * POST /analytics/graphql (de-identified, analysts only), GET /healthz, /readyz and /metrics.
  */
 export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {}): Promise<Gateway> {
   const logger = createLogger('gateway', config.logLevel);
@@ -58,14 +59,15 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     deps.sessions ?? (config.redisUrl ? new RedisSessionStore(config.redisUrl) : new MemorySessionStore());
   const grants = new GrantLookup(config.subgraphUrls.audit, signer, sessions);
 
-  const gateway = new ApolloGateway({
-    supergraphSdl: deps.supergraphSdl ?? readSupergraph(),
-    buildService: ({ name }) => {
-      const url = config.subgraphUrls[name as SubgraphName];
-      if (!url) throw new Error(`supergraph names an unknown subgraph: ${name}`);
-      return new SubgraphSource(name, url, config.subgraphTimeoutMs, signer);
-    },
-  });
+  const buildService = ({ name }: { name: string }) => {
+    const url = config.subgraphUrls[name as SubgraphName];
+    if (!url) throw new Error(`supergraph names an unknown subgraph: ${name}`);
+    return new SubgraphSource(name, url, config.subgraphTimeoutMs, signer);
+  };
+  const supergraphSdl = deps.supergraphSdl ?? readSupergraph();
+  const gateway = new ApolloGateway({ supergraphSdl, buildService });
+  // The analysts' gateway plans over a supergraph without the identifier fields (see analyst-supergraph.ts).
+  const analystGateway = new ApolloGateway({ supergraphSdl: analystSupergraph(supergraphSdl), buildService });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: config.nodeEnv !== 'production',
@@ -78,6 +80,14 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     ],
   });
   await apollo.start();
+  const analytics = new ApolloServer<GatewayContext>({
+    gateway: analystGateway,
+    introspection: config.nodeEnv !== 'production',
+    includeStacktraceInErrorResponses: false,
+    formatError: gatewayFormatError(logger),
+    plugins: [ApolloServerPluginInlineTraceDisabled(), requestMetricsPlugin('gateway-analytics', metrics)],
+  });
+  await analytics.start();
 
   const app = express();
   app.disable('x-powered-by');
@@ -132,6 +142,36 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       },
     }),
   );
+  app.use(
+    '/analytics/graphql',
+    authenticate({
+      verifier,
+      sessions,
+      idleTimeoutS: config.auth.sessionIdleTimeoutS,
+      clock,
+      logger,
+      allowRoles: (roles) => roles.includes('analyst'),
+    }),
+    express.json({ limit: '256kb' }),
+    expressMiddleware(analytics, {
+      context: async ({ res }) => {
+        const auth = res.locals.auth as Authenticated;
+        // Only the analyst role travels, and the subgraphs are told to de-identify everything.
+        const identity: Identity = {
+          sub: auth.claims.sub,
+          roles: ['analyst'],
+          sid: auth.claims.sid,
+          auditId: auth.auditId,
+          requestId: auth.requestId,
+          clientIp: auth.clientIp,
+          userAgent: auth.userAgent,
+          breakGlass: [],
+          deidentified: true,
+        };
+        return { requestId: auth.requestId, identity, internalTokens: new Map() };
+      },
+    }),
+  );
   app.use(jsonErrors(logger));
 
   let running: RunningHttp | undefined;
@@ -145,6 +185,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     async stop() {
       await running?.close();
       await apollo.stop();
+      await analytics.stop();
       await sessions.close();
     },
   };

@@ -2,6 +2,11 @@ import { Supergraph } from '@apollo/federation-internals';
 import { composeSupergraph } from '@ehr/gateway';
 import { RolePolicy, type Decision, type Role } from '@ehr/policy';
 import { getNamedType, isLeafType, isNonNullType, isObjectType, type GraphQLSchema } from 'graphql';
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { readPhiClasses } from '@ehr/common';
+import { parse } from 'graphql';
 import type { SeedData } from '../../packages/cli/src/seed/generate';
 import { usingMysql } from '../helpers/database';
 import { startStack, type Stack } from '../helpers/stack';
@@ -16,6 +21,9 @@ const ROOTS: [field: string, args: string][] = [
   ['practitioner', '(id: $practitioner)'],
   ['auditEvents', '(first: 2)'],
   ['breakGlassReviews', '(first: 2)'],
+  ['cohortCounts', '(dimension: "GENDER")'],
+  ['medicationCounts', ''],
+  ['noteTypeCounts', ''],
 ];
 const MAX_DEPTH = 4;
 
@@ -55,8 +63,41 @@ function document(chain: Step[]): string {
   return `query Matrix${vars} { ${chain[0]!.field}${args} { ${selection} } }`;
 }
 
-/** Until masking exists (the PHI issue), a masked grant is served as a denial. */
-const effective = (d: Decision): 'clear' | 'denied' => (d === 'clear' ? 'clear' : 'denied');
+/** Every field's @phi classification, from the subgraph schemas. */
+const CLASSES = new Map(
+  ['patient', 'medication', 'notes', 'audit'].flatMap((s) => [
+    ...readPhiClasses(
+      buildSubgraphSchema([
+        { typeDefs: parse(fs.readFileSync(path.resolve(__dirname, `../../subgraphs/${s}/schema.graphql`), 'utf8')) },
+      ]),
+    ).classes,
+  ]),
+);
+
+/** A masked grant is served masked where the field has a mask style, denied otherwise. */
+const effective = (d: Decision, s: Step): 'clear' | 'masked' | 'denied' =>
+  d === 'masked' ? (CLASSES.get(`${s.type}.${s.field}`)?.mask ? 'masked' : 'denied') : d;
+
+const MASKED_FORM: Record<string, (v: unknown) => boolean> = {
+  SSN: (v) => /^\*\*\*-\*\*-\d{4}$/.test(String(v)),
+  PHONE: (v) => /^\*\*\*-\*\*\*-\d{4}$/.test(String(v)),
+  EMAIL: (v) => /^.\*\*\*@/.test(String(v)),
+  YEAR: (v) => /^\d{4}$/.test(String(v)),
+  LAST4: (v) => /^\*+.{4}$/.test(String(v)),
+  WITHHOLD: (v) => v === '[withheld]',
+};
+
+/** Whether a leaf value reached under a masked step carries the masked form, never the real one. */
+function looksMasked(chain: Step[], maskedAt: number, leaf: unknown): boolean {
+  const style = CLASSES.get(`${chain[maskedAt]!.type}.${chain[maskedAt]!.field}`)?.mask;
+  const leafField = chain[chain.length - 1]!.field;
+  if (leaf === null || leaf === undefined) return true;
+  if (style && MASKED_FORM[style]) return MASKED_FORM[style](leaf);
+  if (style === 'INITIALS') return (Array.isArray(leaf) ? leaf : [leaf]).every((x) => /^.\.$/.test(String(x)));
+  if (style === 'CITY_STATE')
+    return leafField === 'line' ? Array.isArray(leaf) && leaf.length === 0 : leafField !== 'postalCode';
+  return style === 'INHERIT';
+}
 
 describe(`policy matrix: every role, every reachable field, through the gateway (${usingMysql ? 'MySQL' : 'SQLite'})`, () => {
   let stack: Stack;
@@ -123,12 +164,14 @@ describe(`policy matrix: every role, every reachable field, through the gateway 
     const variables = recordsFor(sub, role);
     const mismatches: string[] = [];
     let checked = 0;
+    let maskedChecked = 0;
     const queue = [...all];
     const worker = async () => {
       for (let chain = queue.shift(); chain; chain = queue.shift()) {
         const { body } = await stack.query(document(chain), variables, { token });
-        const decisions = chain.map((s) => effective(policy.decide(role, s.type, s.field)));
+        const decisions = chain.map((s) => effective(policy.decide(role, s.type, s.field), s));
         const firstDenied = decisions.indexOf('denied');
+        const firstMasked = decisions.indexOf('masked');
         const names = chain.map((s) => s.field);
         const label = chain.map((s) => `${s.type}.${s.field}`).join(' > ');
         const forbidden = (body.errors ?? []).filter((e) => e.extensions?.code === 'FORBIDDEN');
@@ -142,6 +185,16 @@ describe(`policy matrix: every role, every reachable field, through the gateway 
           if (forbidden.length > 0)
             mismatches.push(`${label}: expected clear, got FORBIDDEN at ${JSON.stringify(forbidden[0]!.path)}`);
           else checked++;
+          if (firstMasked !== -1) {
+            let leaf: unknown = body.data;
+            for (const n of names) {
+              leaf = (leaf as Record<string, unknown> | null)?.[n];
+              if (Array.isArray(leaf) && n !== names[names.length - 1]) leaf = leaf[0];
+            }
+            if (!looksMasked(chain, firstMasked, leaf))
+              mismatches.push(`${label}: masked read carries ${JSON.stringify(leaf)}`);
+            else maskedChecked++;
+          }
           continue;
         }
         // Reached only if every list above it had an element; an empty list proves nothing.
@@ -167,5 +220,8 @@ describe(`policy matrix: every role, every reachable field, through the gateway 
     expect(mismatches).toEqual([]);
     // The matrix must actually have exercised this role (not everything skipped as unreached).
     expect(checked).toBeGreaterThan(all.length / 3);
+    // Roles with masked grants must have had masked values checked.
+    const masks = all.some((c) => c.some((s) => effective(policy.decide(role, s.type, s.field), s) === 'masked'));
+    if (masks) expect(maskedChecked).toBeGreaterThan(0);
   });
 });

@@ -38,6 +38,11 @@ const baseSchema = z.object({
   INTERNAL_PUBLIC_KEY_FILE: z.string().min(1).optional(),
   PATIENT_URL: url.default(`http://127.0.0.1:${SERVICES.patient}/graphql`),
   BREAK_GLASS_TTL_S: z.coerce.number().int().min(60).max(86_400).default(3600),
+  DEID_KEY_FILE: z.string().min(1).optional(),
+  DEID_RESTRICTED_ZIP3: z
+    .string()
+    .regex(/^\d{3}(,\d{3})*$/, 'must be comma-separated three-digit ZIP prefixes')
+    .optional(),
   ALERT_WEBHOOK_URL: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
 });
 
@@ -66,6 +71,10 @@ export interface ServiceConfig {
   breakGlassTtlS: number;
   /** Where security alerts are POSTed, besides the log. */
   alertWebhookUrl: string | undefined;
+  /** The de-identification key (pseudonyms); unset in development means DATA_DIR/keys/deid.key. */
+  deidKeyFile: string | undefined;
+  /** ZIP3 prefixes reported as 000; unset means the HHS 2000 Census list. */
+  restrictedZip3: string[] | undefined;
 }
 
 export interface AuthConfig {
@@ -131,9 +140,15 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
     patientUrl: e.PATIENT_URL,
     breakGlassTtlS: e.BREAK_GLASS_TTL_S,
     alertWebhookUrl: e.ALERT_WEBHOOK_URL,
+    deidKeyFile: e.DEID_KEY_FILE,
+    restrictedZip3: e.DEID_RESTRICTED_ZIP3?.split(','),
   };
-  if (config.nodeEnv === 'production' && service !== 'gateway' && !config.internalPublicKeyFile) {
-    throw new ConfigError(['INTERNAL_PUBLIC_KEY_FILE is required in production (development keys are refused)']);
+  if (config.nodeEnv === 'production' && service !== 'gateway') {
+    const missing = [];
+    if (!config.internalPublicKeyFile)
+      missing.push('INTERNAL_PUBLIC_KEY_FILE is required in production (development keys are refused)');
+    if (!config.deidKeyFile) missing.push('DEID_KEY_FILE is required in production (development keys are refused)');
+    if (missing.length > 0) throw new ConfigError(missing);
   }
   return config;
 }

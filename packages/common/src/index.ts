@@ -25,3 +25,6 @@ export * from './shield.js';
 export * from './scoped-load.js';
 export * from './alerts.js';
 export * from './operation-access.js';
+export * from './phi.js';
+export * from './deid.js';
+export * from './suppression.js';

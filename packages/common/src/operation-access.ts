@@ -15,6 +15,7 @@ import type { Access } from './access.js';
 /** Context flag: every field the operation can touch is granted in the clear to this caller. */
 export interface OperationAccessContext extends BaseContext {
   access: Access;
+  identity?: { deidentified: boolean };
   clearOperation?: boolean;
 }
 
@@ -63,7 +64,9 @@ export function operationAccessPlugin(): ApolloServerPlugin<OperationAccessConte
     async requestDidStart() {
       return {
         async didResolveOperation({ document, contextValue, schema }) {
-          contextValue.clearOperation = operationIsClear(document, schema, contextValue.access);
+          // De-identified requests always take the full path: their transforms live in it.
+          contextValue.clearOperation =
+            contextValue.identity?.deidentified !== true && operationIsClear(document, schema, contextValue.access);
         },
       };
     },

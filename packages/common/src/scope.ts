@@ -36,9 +36,14 @@ export class RecordScope {
     }
   }
 
-  /** Billing works on every patient's account (payment). */
+  /**
+   * Billing works on every patient's account (payment); analysts see every patient, but only
+   * de-identified (the subgraph transforms everything they reach).
+   */
   get unrestricted(): boolean {
-    return this.identity.roles.includes('billing');
+    return (
+      this.identity.roles.includes('billing') || (this.identity.deidentified && this.identity.roles.includes('analyst'))
+    );
   }
 
   hasBreakGlass(patientId: string): boolean {

@@ -6,6 +6,7 @@ import { GraphQLError } from 'graphql';
 import type { Access } from './access.js';
 import { forbidden, isPublicCode, maskErrors } from './errors.js';
 import type { Logger } from './logger.js';
+import type { PhiClass } from './phi.js';
 
 /** Context fields the generated rules read. */
 export interface ShieldContext {
@@ -25,9 +26,13 @@ const fallbackDeny = (logger: Logger) =>
 /**
  * graphql-shield rules generated from the role policy for one subgraph schema: one rule per
  * field ("does the policy grant this role this field?"), answered by a table lookup. Reads
- * neither parent nor args, so no cache is needed. Masked reads are denied until masking lands.
+ * neither parent nor args, so no cache is needed.
  */
-export function policyRules(schema: GraphQLSchema, policy: RolePolicy): { rules: IRules; uncovered: string[] } {
+export function policyRules(
+  schema: GraphQLSchema,
+  policy: RolePolicy,
+  classes: Map<string, PhiClass> = new Map(),
+): { rules: IRules; uncovered: string[] } {
   const rules: Record<string, Record<string, IRule>> = {};
   const uncovered: string[] = [];
   for (const type of Object.values(schema.getTypeMap())) {
@@ -39,8 +44,14 @@ export function policyRules(schema: GraphQLSchema, policy: RolePolicy): { rules:
         continue;
       }
       const typeName = type.name;
+      // A masked grant is served only where the classification says how to mask (the masking
+      // middleware does it); a masked grant on a field without a mask style stays denied.
+      const maskable = classes.get(`${typeName}.${field}`)?.mask !== undefined;
       fields[field] = rule(`policy:${typeName}.${field}`, { cache: 'no_cache' })(
-        (_parent, _args, ctx: ShieldContext) => ctx.access.decide(typeName, field) === 'clear' || forbidden(),
+        (_parent, _args, ctx: ShieldContext) => {
+          const decision = ctx.access.decide(typeName, field);
+          return decision === 'clear' || (decision === 'masked' && maskable) || forbidden();
+        },
       );
     }
     if (Object.keys(fields).length > 0) rules[type.name] = fields;
@@ -53,8 +64,13 @@ export function policyRules(schema: GraphQLSchema, policy: RolePolicy): { rules:
  * catalogue (BAD_USER_INPUT, NOT_FOUND, BREAK_GLASS_REQUIRED, ...) are returned as they are;
  * anything else thrown by a resolver is masked with a correlation id.
  */
-export function policyShield(schema: GraphQLSchema, policy: RolePolicy, logger: Logger) {
-  const { rules } = policyRules(schema, policy);
+export function policyShield(
+  schema: GraphQLSchema,
+  policy: RolePolicy,
+  logger: Logger,
+  classes?: Map<string, PhiClass>,
+) {
+  const { rules } = policyRules(schema, policy, classes);
   const mask = maskErrors(logger);
   return shield(rules, {
     fallbackRule: fallbackDeny(logger),

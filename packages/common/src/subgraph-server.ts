@@ -7,7 +7,6 @@ import express from 'express';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import type { DataSource } from 'typeorm';
-import { databaseReady } from './database.js';
 import { maskErrors } from './errors.js';
 import { listen, type RunningHttp } from './http.js';
 import type { Identity } from './identity.js';
@@ -17,6 +16,10 @@ import type { ServiceMetrics } from './metrics.js';
 import { requestMetricsPlugin } from './request-metrics.js';
 import { clearOperationFastPath, operationAccessPlugin } from './operation-access.js';
 import { policyShield } from './shield.js';
+import { deidMiddleware, maskingMiddleware } from './phi-middleware.js';
+import { readPhiClasses } from './phi.js';
+import { databaseReady, StartupError } from './database.js';
+import type { Pseudonymizer } from './deid.js';
 
 /** What the HTTP layer hands the context builder once the internal token checks out. */
 export interface RequestInfo {
@@ -37,6 +40,9 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   introspection: boolean;
   policy: RolePolicy;
   verifier: InternalTokenVerifier;
+  /** Record-id pseudonyms for de-identified requests. */
+  pseudonyms: Pseudonymizer;
+  restrictedZip3?: readonly string[];
   /** Builds the per-request context: fresh DataLoaders every time. */
   context: (info: RequestInfo) => TContext | Promise<TContext>;
   /** Extra routes (the patient subgraph's care-team endpoint), mounted before /graphql. */
@@ -83,9 +89,18 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   opts: SubgraphServerOptions<TContext>,
 ): Promise<SubgraphServer> {
   const base = buildSubgraphSchema([{ typeDefs: opts.typeDefs, resolvers: opts.resolvers as never }]);
-  // The shield guards every field; an operation whose every field the policy grants in the clear
-  // skips the per-field wrappers (decided once per operation, see operation-access.ts).
-  const schema = applyMiddleware(base, clearOperationFastPath(base), policyShield(base, opts.policy, opts.logger));
+  const { classes, problems } = readPhiClasses(base);
+  if (problems.length > 0) throw new StartupError(`invalid @phi classification: ${problems.join('; ')}`);
+  // Outermost first: an operation whose every field the policy grants in the clear skips the
+  // per-field wrappers (decided once per operation, see operation-access.ts); otherwise
+  // de-identification, the policy shield, then masking wrap the field's own resolver.
+  const schema = applyMiddleware(
+    base,
+    clearOperationFastPath(base),
+    deidMiddleware(base, classes, opts.pseudonyms, opts.restrictedZip3),
+    policyShield(base, opts.policy, opts.logger, classes),
+    maskingMiddleware(classes),
+  );
   const apollo = new ApolloServer<TContext>({
     schema,
     introspection: opts.introspection,

@@ -13,6 +13,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { readSchema } from './schema-file.js';
 import { RecordScope, type CareTeamCheck } from './scope.js';
+import { loadDeidKey, Pseudonymizer } from './deid.js';
 import { createSubgraphServer, type RequestInfo, type SubgraphServer } from './subgraph-server.js';
 
 /** What every subgraph's context starts from: who asks, what the policy lets them see, which records. */
@@ -81,6 +82,8 @@ export async function bootSubgraph<TContext extends BaseContext>(
     metrics,
     policy,
     verifier,
+    pseudonyms: new Pseudonymizer(loadDeidKey(config.deidKeyFile, config.database.dataDir)),
+    restrictedZip3: config.restrictedZip3,
     introspection: config.nodeEnv !== 'production',
     routes: spec.routes?.(deps),
     context: (info: RequestInfo) => {

@@ -5,6 +5,7 @@ import { MedicationRepository } from './repository.js';
 
 /** Per-request context. Loaders are created here, per request, never at module level. */
 export interface MedicationContext extends BaseSubgraphContext {
+  repo: MedicationRepository;
   loaders: {
     /** Scope-checked by the row's patient. */
     medicationRequest: DataLoader<string, MedicationRequestRecord | null>;
@@ -17,6 +18,7 @@ export function createContextFactory({ db }: SubgraphDeps) {
   const repo = new MedicationRepository(db);
   return (base: BaseSubgraphContext): MedicationContext => ({
     ...base,
+    repo,
     loaders: {
       medicationRequest: new DataLoader(async (ids) => scopedRows(base.scope, await repo.byIds(ids))),
       medicationsByPatient: new DataLoader((ids) =>

@@ -11,6 +11,18 @@ export class MedicationRepository {
     return orderByKeys(ids, rows, (r) => r.id);
   }
 
+  /** Requests per RxNorm code: one GROUP BY. */
+  async countsByCode(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .getRepository(MedicationRequestRecord)
+      .createQueryBuilder('m')
+      .select('m.code', 'code')
+      .addSelect('COUNT(*)', 'n')
+      .groupBy('m.code')
+      .getRawMany<{ code: string; n: string | number }>();
+    return new Map(rows.map((r) => [r.code, Number(r.n)]));
+  }
+
   async byPatientIds(patientIds: readonly string[]): Promise<MedicationRequestRecord[][]> {
     const rows = await this.db.getRepository(MedicationRequestRecord).find({
       where: { patientId: In([...patientIds]) },

@@ -11,6 +11,18 @@ export class NotesRepository {
     return orderByKeys(ids, rows, (r) => r.id);
   }
 
+  /** Notes per type: one GROUP BY. */
+  async countsByType(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .getRepository(ClinicalNoteRecord)
+      .createQueryBuilder('n')
+      .select('n.type', 'type')
+      .addSelect('COUNT(*)', 'n')
+      .groupBy('n.type')
+      .getRawMany<{ type: string; n: string | number }>();
+    return new Map(rows.map((r) => [r.type, Number(r.n)]));
+  }
+
   async insert(note: ClinicalNoteRecord): Promise<ClinicalNoteRecord> {
     return this.db.getRepository(ClinicalNoteRecord).save(note);
   }

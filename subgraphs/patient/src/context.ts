@@ -7,6 +7,7 @@ import { PatientRepository, type ListScope } from './repository.js';
 export interface PatientContext extends BaseSubgraphContext {
   repo: PatientRepository;
   listScope: ListScope;
+  restrictedZip3: readonly string[] | undefined;
   loaders: {
     /** Scope-checked: an out-of-scope id answers NOT_FOUND or BREAK_GLASS_REQUIRED, never the row. */
     patient: DataLoader<string, PatientRecord | null>;
@@ -26,11 +27,12 @@ function listScopeOf(base: BaseSubgraphContext): ListScope {
   return { kind: 'none' };
 }
 
-export function createContextFactory({ db }: SubgraphDeps) {
+export function createContextFactory({ db, config }: SubgraphDeps) {
   const repo = new PatientRepository(db);
   return (base: BaseSubgraphContext): PatientContext => ({
     ...base,
     repo,
+    restrictedZip3: config.restrictedZip3,
     listScope: listScopeOf(base),
     loaders: {
       patient: new DataLoader((ids) => scopedLoad(base.scope, ids, (allowed) => repo.patientsByIds(allowed))),

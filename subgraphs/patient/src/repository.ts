@@ -66,6 +66,13 @@ export class PatientRepository {
     return patientIds.map((id) => members.has(id));
   }
 
+  /** The columns cohort counts group by, for every patient (grouped in memory: they may be encrypted). */
+  async cohortColumns(): Promise<Pick<PatientRecord, 'birthDate' | 'gender' | 'postalCode' | 'state'>[]> {
+    return this.db
+      .getRepository(PatientRecord)
+      .find({ select: { id: true, birthDate: true, gender: true, postalCode: true, state: true } });
+  }
+
   /** Keyset pagination in id order within the scope: one statement for the page, one for the count. */
   async patientPage(scope: ListScope, first: number, after: string | undefined): Promise<Page<PatientRecord>> {
     if (scope.kind === 'none') return { nodes: [], hasNextPage: false, endCursor: null, totalCount: 0 };

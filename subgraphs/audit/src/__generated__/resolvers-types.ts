@@ -201,7 +201,6 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   AuditEvent: ResolverTypeWrapper<AuditEventRecord>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversTypes['AuditEvent']> }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -212,12 +211,12 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AuditEvent: AuditEventRecord;
-  String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   AuditEventConnection: Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['AuditEvent']> };
   Int: Scalars['Int']['output'];
@@ -228,7 +227,16 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  String: Scalars['String']['output'];
 };
+
+export type PhiDirectiveArgs = {
+  category: Scalars['String']['input'];
+  deid?: Maybe<Scalars['String']['input']>;
+  mask?: Maybe<Scalars['String']['input']>;
+};
+
+export type PhiDirectiveResolver<Result, Parent, ContextType = AuditContext, Args = PhiDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AuditEventResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {
   actorId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -302,3 +310,6 @@ export type Resolvers<ContextType = AuditContext> = {
   Query?: QueryResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = AuditContext> = {
+  phi?: PhiDirectiveResolver<any, any, ContextType>;
+};

@@ -22,6 +22,27 @@ export type CodeableConcept = {
   system?: Maybe<Scalars['String']['output']>;
 };
 
+export type CountCell = {
+  __typename?: 'CountCell';
+  /** null when withheld. */
+  count?: Maybe<Scalars['Int']['output']>;
+  key: Scalars['String']['output'];
+  suppressed: Scalars['Boolean']['output'];
+};
+
+/**
+ * Aggregate counts with small-cell suppression: every count from 1 to 10 is withheld, and enough
+ * other cells (or the total) that no withheld count can be recovered by subtraction.
+ */
+export type CountTable = {
+  __typename?: 'CountTable';
+  cells: Array<CountCell>;
+  dimension: Scalars['String']['output'];
+  suppressedCells: Scalars['Int']['output'];
+  /** null when it would reveal a withheld cell. */
+  total?: Maybe<Scalars['Int']['output']>;
+};
+
 /** An order for a medication (FHIR MedicationRequest, simplified). */
 export type MedicationRequest = {
   __typename?: 'MedicationRequest';
@@ -55,6 +76,8 @@ export type Practitioner = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Medication requests counted by RxNorm code, small cells withheld (analysts). */
+  medicationCounts: CountTable;
   /** One medication request by id; null when none exists. */
   medicationRequest?: Maybe<MedicationRequest>;
 };
@@ -163,31 +186,58 @@ export type FederationReferenceTypes = {
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   CodeableConcept: ResolverTypeWrapper<CodeableConcept>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  CountCell: ResolverTypeWrapper<CountCell>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CountTable: ResolverTypeWrapper<CountTable>;
   MedicationRequest: ResolverTypeWrapper<MedicationRequestRecord>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Patient: ResolverTypeWrapper<PatientRef>;
   Practitioner: ResolverTypeWrapper<PractitionerRef>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   CodeableConcept: CodeableConcept;
-  String: Scalars['String']['output'];
+  CountCell: CountCell;
+  Int: Scalars['Int']['output'];
+  Boolean: Scalars['Boolean']['output'];
+  CountTable: CountTable;
   MedicationRequest: MedicationRequestRecord;
   ID: Scalars['ID']['output'];
   Patient: PatientRef;
   Practitioner: PractitionerRef;
   Query: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
+  String: Scalars['String']['output'];
 };
+
+export type PhiDirectiveArgs = {
+  category: Scalars['String']['input'];
+  deid?: Maybe<Scalars['String']['input']>;
+  mask?: Maybe<Scalars['String']['input']>;
+};
+
+export type PhiDirectiveResolver<Result, Parent, ContextType = MedicationContext, Args = PhiDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CodeableConceptResolvers<ContextType = MedicationContext, ParentType extends ResolversParentTypes['CodeableConcept'] = ResolversParentTypes['CodeableConcept']> = {
   code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   display?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   system?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CountCellResolvers<ContextType = MedicationContext, ParentType extends ResolversParentTypes['CountCell'] = ResolversParentTypes['CountCell']> = {
+  count?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type CountTableResolvers<ContextType = MedicationContext, ParentType extends ResolversParentTypes['CountTable'] = ResolversParentTypes['CountTable']> = {
+  cells?: Resolver<Array<ResolversTypes['CountCell']>, ParentType, ContextType>;
+  dimension?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  suppressedCells?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type MedicationRequestResolvers<ContextType = MedicationContext, ParentType extends ResolversParentTypes['MedicationRequest'] = ResolversParentTypes['MedicationRequest'], FederationReferenceType extends FederationReferenceTypes['MedicationRequest'] = FederationReferenceTypes['MedicationRequest']> = {
@@ -213,14 +263,20 @@ export type PractitionerResolvers<ContextType = MedicationContext, ParentType ex
 };
 
 export type QueryResolvers<ContextType = MedicationContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  medicationCounts?: Resolver<ResolversTypes['CountTable'], ParentType, ContextType>;
   medicationRequest?: Resolver<Maybe<ResolversTypes['MedicationRequest']>, ParentType, ContextType, RequireFields<QueryMedicationRequestArgs, 'id'>>;
 };
 
 export type Resolvers<ContextType = MedicationContext> = {
   CodeableConcept?: CodeableConceptResolvers<ContextType>;
+  CountCell?: CountCellResolvers<ContextType>;
+  CountTable?: CountTableResolvers<ContextType>;
   MedicationRequest?: MedicationRequestResolvers<ContextType>;
   Patient?: PatientResolvers<ContextType>;
   Practitioner?: PractitionerResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = MedicationContext> = {
+  phi?: PhiDirectiveResolver<any, any, ContextType>;
+};

@@ -28,6 +28,27 @@ export type ClinicalNote = {
   type?: Maybe<Scalars['String']['output']>;
 };
 
+export type CountCell = {
+  __typename?: 'CountCell';
+  /** null when withheld. */
+  count?: Maybe<Scalars['Int']['output']>;
+  key: Scalars['String']['output'];
+  suppressed: Scalars['Boolean']['output'];
+};
+
+/**
+ * Aggregate counts with small-cell suppression: every count from 1 to 10 is withheld, and enough
+ * other cells (or the total) that no withheld count can be recovered by subtraction.
+ */
+export type CountTable = {
+  __typename?: 'CountTable';
+  cells: Array<CountCell>;
+  dimension: Scalars['String']['output'];
+  suppressedCells: Scalars['Int']['output'];
+  /** null when it would reveal a withheld cell. */
+  total?: Maybe<Scalars['Int']['output']>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Writes a note for a patient in the caller's scope, authored by the calling practitioner. */
@@ -59,6 +80,8 @@ export type Query = {
   __typename?: 'Query';
   /** One clinical note by id; null when none exists. */
   note?: Maybe<ClinicalNote>;
+  /** Clinical notes counted by type, small cells withheld (analysts). */
+  noteTypeCounts: CountTable;
 };
 
 
@@ -165,26 +188,40 @@ export type FederationReferenceTypes = {
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   ClinicalNote: ResolverTypeWrapper<ClinicalNoteRecord>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CountCell: ResolverTypeWrapper<CountCell>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CountTable: ResolverTypeWrapper<CountTable>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Patient: ResolverTypeWrapper<PatientRef>;
   Practitioner: ResolverTypeWrapper<PractitionerRef>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   ClinicalNote: ClinicalNoteRecord;
-  String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  CountCell: CountCell;
+  Int: Scalars['Int']['output'];
+  Boolean: Scalars['Boolean']['output'];
+  CountTable: CountTable;
   Mutation: Record<PropertyKey, never>;
   Patient: PatientRef;
   Practitioner: PractitionerRef;
   Query: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
+  String: Scalars['String']['output'];
 };
+
+export type PhiDirectiveArgs = {
+  category: Scalars['String']['input'];
+  deid?: Maybe<Scalars['String']['input']>;
+  mask?: Maybe<Scalars['String']['input']>;
+};
+
+export type PhiDirectiveResolver<Result, Parent, ContextType = NotesContext, Args = PhiDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ClinicalNoteResolvers<ContextType = NotesContext, ParentType extends ResolversParentTypes['ClinicalNote'] = ResolversParentTypes['ClinicalNote'], FederationReferenceType extends FederationReferenceTypes['ClinicalNote'] = FederationReferenceTypes['ClinicalNote']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ClinicalNote']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -194,6 +231,19 @@ export type ClinicalNoteResolvers<ContextType = NotesContext, ParentType extends
   patient?: Resolver<ResolversTypes['Patient'], ParentType, ContextType>;
   text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CountCellResolvers<ContextType = NotesContext, ParentType extends ResolversParentTypes['CountCell'] = ResolversParentTypes['CountCell']> = {
+  count?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type CountTableResolvers<ContextType = NotesContext, ParentType extends ResolversParentTypes['CountTable'] = ResolversParentTypes['CountTable']> = {
+  cells?: Resolver<Array<ResolversTypes['CountCell']>, ParentType, ContextType>;
+  dimension?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  suppressedCells?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = NotesContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -212,13 +262,19 @@ export type PractitionerResolvers<ContextType = NotesContext, ParentType extends
 
 export type QueryResolvers<ContextType = NotesContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   note?: Resolver<Maybe<ResolversTypes['ClinicalNote']>, ParentType, ContextType, RequireFields<QueryNoteArgs, 'id'>>;
+  noteTypeCounts?: Resolver<ResolversTypes['CountTable'], ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = NotesContext> = {
   ClinicalNote?: ClinicalNoteResolvers<ContextType>;
+  CountCell?: CountCellResolvers<ContextType>;
+  CountTable?: CountTableResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Patient?: PatientResolvers<ContextType>;
   Practitioner?: PractitionerResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = NotesContext> = {
+  phi?: PhiDirectiveResolver<any, any, ContextType>;
+};

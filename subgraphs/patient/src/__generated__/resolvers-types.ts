@@ -33,6 +33,27 @@ export type CareTeamMember = {
   role: Scalars['String']['output'];
 };
 
+export type CountCell = {
+  __typename?: 'CountCell';
+  /** null when withheld. */
+  count?: Maybe<Scalars['Int']['output']>;
+  key: Scalars['String']['output'];
+  suppressed: Scalars['Boolean']['output'];
+};
+
+/**
+ * Aggregate counts with small-cell suppression: every count from 1 to 10 is withheld, and enough
+ * other cells (or the total) that no withheld count can be recovered by subtraction.
+ */
+export type CountTable = {
+  __typename?: 'CountTable';
+  cells: Array<CountCell>;
+  dimension: Scalars['String']['output'];
+  suppressedCells: Scalars['Int']['output'];
+  /** null when it would reveal a withheld cell. */
+  total?: Maybe<Scalars['Int']['output']>;
+};
+
 /** A health plan covering a patient (FHIR Coverage, simplified). */
 export type Coverage = {
   __typename?: 'Coverage';
@@ -63,6 +84,8 @@ export type PageInfo = {
 export type Patient = {
   __typename?: 'Patient';
   address?: Maybe<Address>;
+  /** Age in ten-year bands (0-9, 10-19, ... 80-89); every age over 89 is 90+. */
+  ageBand?: Maybe<Scalars['String']['output']>;
   /** YYYY-MM-DD. */
   birthDate?: Maybe<Scalars['String']['output']>;
   /** Practitioners who treat this patient, with their role and period. */
@@ -104,6 +127,8 @@ export type Practitioner = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Patients counted by GENDER, AGE_BAND, ZIP3 or STATE, small cells withheld (analysts). */
+  cohortCounts: CountTable;
   /** Who the caller is, as the gateway verified them. */
   me: Viewer;
   /** One patient by id; null when no such patient exists. */
@@ -112,6 +137,11 @@ export type Query = {
   patients: PatientConnection;
   /** One practitioner by id; null when no such practitioner exists. */
   practitioner?: Maybe<Practitioner>;
+};
+
+
+export type QueryCohortCountsArgs = {
+  dimension: Scalars['String']['input'];
 };
 
 
@@ -244,40 +274,52 @@ export type FederationReferenceTypes = {
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Address: ResolverTypeWrapper<Address>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   CareTeamMember: ResolverTypeWrapper<CareTeamMemberRecord>;
+  CountCell: ResolverTypeWrapper<CountCell>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CountTable: ResolverTypeWrapper<CountTable>;
   Coverage: ResolverTypeWrapper<CoverageRecord>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   HumanName: ResolverTypeWrapper<HumanName>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Patient: ResolverTypeWrapper<PatientRecord>;
   PatientConnection: ResolverTypeWrapper<Omit<PatientConnection, 'nodes'> & { nodes: Array<ResolversTypes['Patient']> }>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Period: ResolverTypeWrapper<Period>;
   Practitioner: ResolverTypeWrapper<PractitionerRecord>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Viewer: ResolverTypeWrapper<Identity>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Address: Address;
-  String: Scalars['String']['output'];
   CareTeamMember: CareTeamMemberRecord;
+  CountCell: CountCell;
+  Int: Scalars['Int']['output'];
+  Boolean: Scalars['Boolean']['output'];
+  CountTable: CountTable;
   Coverage: CoverageRecord;
   ID: Scalars['ID']['output'];
   HumanName: HumanName;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   Patient: PatientRecord;
   PatientConnection: Omit<PatientConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Patient']> };
-  Int: Scalars['Int']['output'];
   Period: Period;
   Practitioner: PractitionerRecord;
   Query: Record<PropertyKey, never>;
   Viewer: Identity;
+  String: Scalars['String']['output'];
 };
+
+export type PhiDirectiveArgs = {
+  category: Scalars['String']['input'];
+  deid?: Maybe<Scalars['String']['input']>;
+  mask?: Maybe<Scalars['String']['input']>;
+};
+
+export type PhiDirectiveResolver<Result, Parent, ContextType = PatientContext, Args = PhiDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AddressResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
   city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -290,6 +332,19 @@ export type CareTeamMemberResolvers<ContextType = PatientContext, ParentType ext
   period?: Resolver<ResolversTypes['Period'], ParentType, ContextType>;
   practitioner?: Resolver<ResolversTypes['Practitioner'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type CountCellResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['CountCell'] = ResolversParentTypes['CountCell']> = {
+  count?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type CountTableResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['CountTable'] = ResolversParentTypes['CountTable']> = {
+  cells?: Resolver<Array<ResolversTypes['CountCell']>, ParentType, ContextType>;
+  dimension?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  suppressedCells?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type CoverageResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['Coverage'] = ResolversParentTypes['Coverage']> = {
@@ -315,6 +370,7 @@ export type PageInfoResolvers<ContextType = PatientContext, ParentType extends R
 export type PatientResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['Patient'] = ResolversParentTypes['Patient'], FederationReferenceType extends FederationReferenceTypes['Patient'] = FederationReferenceTypes['Patient']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Patient']> | FederationReferenceType, FederationReferenceType, ContextType>;
   address?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  ageBand?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   birthDate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   careTeam?: Resolver<Array<ResolversTypes['CareTeamMember']>, ParentType, ContextType>;
   coverage?: Resolver<Array<ResolversTypes['Coverage']>, ParentType, ContextType>;
@@ -346,6 +402,7 @@ export type PractitionerResolvers<ContextType = PatientContext, ParentType exten
 };
 
 export type QueryResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  cohortCounts?: Resolver<ResolversTypes['CountTable'], ParentType, ContextType, RequireFields<QueryCohortCountsArgs, 'dimension'>>;
   me?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
   patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType, RequireFields<QueryPatientArgs, 'id'>>;
   patients?: Resolver<ResolversTypes['PatientConnection'], ParentType, ContextType, Partial<QueryPatientsArgs>>;
@@ -364,6 +421,8 @@ export type ViewerResolvers<ContextType = PatientContext, ParentType extends Res
 export type Resolvers<ContextType = PatientContext> = {
   Address?: AddressResolvers<ContextType>;
   CareTeamMember?: CareTeamMemberResolvers<ContextType>;
+  CountCell?: CountCellResolvers<ContextType>;
+  CountTable?: CountTableResolvers<ContextType>;
   Coverage?: CoverageResolvers<ContextType>;
   HumanName?: HumanNameResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
@@ -375,3 +434,6 @@ export type Resolvers<ContextType = PatientContext> = {
   Viewer?: ViewerResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = PatientContext> = {
+  phi?: PhiDirectiveResolver<any, any, ContextType>;
+};

@@ -1,4 +1,4 @@
-import { decodeCursor, parseFirst, parseId } from '@ehr/common';
+import { ageBand, badInput, decodeCursor, parseFirst, parseId, suppressSmallCells, zip3 } from '@ehr/common';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 
 export const Query: QueryResolvers = {
@@ -15,4 +15,23 @@ export const Query: QueryResolvers = {
     };
   },
   me: (_root, _args, ctx) => ctx.identity,
+  cohortCounts: async (_root, args, ctx) => {
+    const keyOf = DIMENSIONS[args.dimension as keyof typeof DIMENSIONS];
+    if (!keyOf) throw badInput(`Argument "dimension" must be one of ${Object.keys(DIMENSIONS).join(', ')}`);
+    const counts = new Map<string, number>();
+    for (const row of await ctx.repo.cohortColumns()) {
+      const key = keyOf(row, ctx.restrictedZip3) ?? 'unknown';
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return suppressSmallCells(args.dimension, counts);
+  },
+};
+
+type Row = { birthDate: string | null; gender: string | null; postalCode: string | null; state: string | null };
+/** Every dimension is itself de-identified (age bands with 90+, ZIP3 with sparse areas as 000). */
+const DIMENSIONS = {
+  GENDER: (r: Row) => r.gender,
+  AGE_BAND: (r: Row) => ageBand(r.birthDate),
+  ZIP3: (r: Row, restricted?: readonly string[]) => zip3(r.postalCode, restricted),
+  STATE: (r: Row) => r.state,
 };

@@ -1,0 +1,116 @@
+import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import type { IMiddlewareFieldMap, IMiddlewareFunction } from 'graphql-middleware';
+import type { Access } from './access.js';
+import { ageOf, Pseudonymizer, zip3 } from './deid.js';
+import { forbidden } from './errors.js';
+import { decodeCursor, encodeCursor } from './ids.js';
+import type { Identity } from './identity.js';
+import { maskValue, type PhiClass } from './phi.js';
+
+interface PhiContext {
+  access: Access;
+  identity: Identity;
+}
+
+const isPromise = (v: unknown): v is Promise<unknown> => typeof (v as Promise<unknown>)?.then === 'function';
+const after = (v: unknown, f: (x: unknown) => unknown) => (isPromise(v) ? v.then(f) : f(v));
+
+function byType(classes: Map<string, PhiClass>, want: (c: PhiClass) => boolean) {
+  const map: Record<string, Record<string, PhiClass>> = {};
+  for (const [key, c] of classes) {
+    if (!want(c)) continue;
+    const [type, field] = key.split('.') as [string, string];
+    (map[type] ??= {})[field] = c;
+  }
+  return map;
+}
+
+/**
+ * Masking for clinical roles: on fields with a mask style, when the policy says "masked" for the
+ * caller, the value is replaced by its masked form before it leaves the subgraph. Decided by a
+ * table lookup; fields without a mask style are never wrapped.
+ */
+export function maskingMiddleware(classes: Map<string, PhiClass>): IMiddlewareFieldMap {
+  const out: IMiddlewareFieldMap = {};
+  for (const [type, fields] of Object.entries(byType(classes, (c) => c.mask !== undefined && c.mask !== 'INHERIT'))) {
+    out[type] = {};
+    for (const [field, c] of Object.entries(fields)) {
+      const style = c.mask!;
+      (out[type] as Record<string, IMiddlewareFunction>)[field] = (resolve, parent, args, ctx: PhiContext, info) => {
+        const value = resolve(parent, args, ctx, info);
+        return ctx.access.decide(type, field) === 'masked' ? after(value, (v) => maskValue(style, v)) : value;
+      };
+    }
+  }
+  return out;
+}
+
+/** Arguments that carry record ids (or cursors over them) into a subgraph. */
+const ID_ARGS = new Set(['id', 'patientId']);
+
+/**
+ * De-identification, inside the subgraph, for requests whose internal token says so (the analyst
+ * endpoint): record ids leave as pseudonyms and come back in through the same key; dates leave
+ * as years (no year at all for ages over 89); ZIP codes as ZIP3 with sparse areas as 000; fields
+ * marked REMOVE are refused even if someone reaches them.
+ */
+export function deidMiddleware(
+  schema: GraphQLSchema,
+  classes: Map<string, PhiClass>,
+  pseudonyms: Pseudonymizer,
+  restrictedZip3?: readonly string[],
+): IMiddlewareFieldMap {
+  const out: Record<string, Record<string, IMiddlewareFunction>> = {};
+  const output = (c: PhiClass, key: string): ((v: unknown, parent: unknown) => unknown) | undefined => {
+    switch (c.deid) {
+      case 'PSEUDONYM':
+        return key === 'PageInfo.endCursor'
+          ? (v) => (typeof v === 'string' ? encodeCursor(pseudonyms.pseudonym(decodeCursor(v)!)) : v)
+          : (v) => (typeof v === 'string' ? pseudonyms.pseudonym(v) : v);
+      case 'YEAR':
+        return key === 'Patient.birthDate'
+          ? (v) => (typeof v === 'string' && (ageOf(v) ?? 0) < 90 ? v.slice(0, 4) : null)
+          : (v) => (typeof v === 'string' ? v.slice(0, 4) : v);
+      case 'ZIP3':
+        return (v) => zip3(v as string | null, restrictedZip3);
+      default:
+        return undefined;
+    }
+  };
+  for (const [key, c] of classes) {
+    const [type, field] = key.split('.') as [string, string];
+    const transform = output(c, key);
+    const removed = c.deid === 'REMOVE';
+    (out[type] ??= {})[field] = (resolve, parent, args, ctx: PhiContext, info) => {
+      if (!ctx.identity?.deidentified) return resolve(parent, args, ctx, info);
+      if (removed) return forbidden('Not part of the de-identified schema');
+      const value = resolve(parent, revealArgs(args, pseudonyms), ctx, info);
+      return transform
+        ? after(value, (v) => (Array.isArray(v) ? v.map((x) => transform(x, parent)) : transform(v, parent)))
+        : value;
+    };
+  }
+  // Entity representations from the gateway carry pseudonymous keys.
+  if (!schema.getQueryType()?.getFields()._entities) return out;
+  (out.Query ??= {})._entities = (resolve, parent, args, ctx: PhiContext, info) => {
+    if (!ctx.identity?.deidentified) return resolve(parent, args, ctx, info);
+    const reps = (args.representations as Record<string, unknown>[]).map((r) =>
+      typeof r.id === 'string' ? { ...r, id: pseudonyms.reveal(r.id) } : r,
+    );
+    return resolve(parent, { ...args, representations: reps }, ctx, info);
+  };
+  return out;
+}
+
+function revealArgs(args: Record<string, unknown>, pseudonyms: Pseudonymizer): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined;
+  for (const [name, value] of Object.entries(args)) {
+    if (ID_ARGS.has(name) && typeof value === 'string') (copy ??= { ...args })[name] = pseudonyms.reveal(value, name);
+    if (name === 'after' && typeof value === 'string') {
+      (copy ??= { ...args })[name] = encodeCursor(pseudonyms.reveal(decodeCursor(value), 'after'));
+    }
+  }
+  return copy ?? args;
+}
+
+export type { GraphQLFieldResolver, GraphQLResolveInfo };
