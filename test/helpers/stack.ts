@@ -38,7 +38,7 @@ export interface Stack {
   metric(service: ServiceName, name: string): Promise<number>;
   output(service: ServiceName): string[];
   stopService(service: ServiceName): Promise<void>;
-  startService(service: ServiceName): Promise<void>;
+  startService(service: ServiceName, extraEnv?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,8 +78,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const children = new Map<ServiceName, Child>();
   const outputs = new Map<ServiceName, string[]>(names.map((n) => [n, []]));
 
-  const startService = async (name: ServiceName) => {
-    const child = startChild(name, SERVICE_ENTRY[name], env, [], (line) => outputs.get(name)?.push(line));
+  const startService = async (name: ServiceName, extraEnv: Record<string, string> = {}) => {
+    const child = startChild(name, SERVICE_ENTRY[name], { ...env, ...extraEnv }, [], (line) =>
+      outputs.get(name)?.push(line),
+    );
     children.set(name, child);
     await waitReady(child, `http://127.0.0.1:${ports[name]}/readyz`, 30_000);
   };
@@ -90,7 +92,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
 
   try {
-    await Promise.all(SUBGRAPHS.map(startService));
+    await Promise.all(SUBGRAPHS.map((s) => startService(s)));
     await startService('gateway');
   } catch (err) {
     await stopAll([...children.values()]);

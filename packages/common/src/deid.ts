@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createExclusive } from './atomic-file.js';
 import { badInput } from './errors.js';
 
 /**
@@ -100,11 +101,7 @@ export function loadDeidKey(file: string | undefined, dataDir: string): Buffer {
   const target = file ?? path.join(dataDir, 'keys', 'deid.key');
   if (!file && !fs.existsSync(target)) {
     fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-    try {
-      fs.writeFileSync(target, randomBytes(32).toString('base64'), { flag: 'wx', mode: 0o600 });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
+    createExclusive(target, randomBytes(32).toString('base64'), 0o600);
   }
   const raw = fs.readFileSync(target);
   const text = raw.toString('utf8').trim();

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, importPKCS8, importSPKI, type JWK, type KeyLike } from 'jose';
+import { createExclusive } from './atomic-file.js';
 import { StartupError } from './database.js';
 
 /** The only algorithm the gateway signs internal tokens with, and the one subgraphs accept. */
@@ -20,14 +21,12 @@ export async function devKeyPair(dataDir: string, name: string): Promise<{ priva
   const kid = `${name}-${Date.now().toString(36)}`;
   const priv = { ...(await exportJWK(privateKey)), alg: INTERNAL_ALG, kid, use: 'sig' };
   const pub = { ...(await exportJWK(publicKey)), alg: INTERNAL_ALG, kid, use: 'sig' };
-  try {
-    fs.writeFileSync(privateFile, JSON.stringify(priv), { flag: 'wx', mode: 0o600 });
-    fs.writeFileSync(publicFile, JSON.stringify(pub), { flag: 'wx', mode: 0o644 });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    // Another process won the race; wait for its public half.
-    for (let i = 0; i < 50 && !fs.existsSync(publicFile); i++) await new Promise((r) => setTimeout(r, 20));
+  // The public half is published first and the private half last: a process that finds the
+  // private file knows the pair is complete. Whoever links first wins; the loser uses theirs.
+  if (createExclusive(publicFile, JSON.stringify(pub), 0o644)) {
+    createExclusive(privateFile, JSON.stringify(priv), 0o600);
   }
+  for (let i = 0; i < 100 && !fs.existsSync(privateFile); i++) await new Promise((r) => setTimeout(r, 20));
   return { privateFile, publicFile };
 }
 
