@@ -39,6 +39,12 @@ const baseSchema = z.object({
   PATIENT_URL: url.default(`http://127.0.0.1:${SERVICES.patient}/graphql`),
   BREAK_GLASS_TTL_S: z.coerce.number().int().min(60).max(86_400).default(3600),
   DEID_KEY_FILE: z.string().min(1).optional(),
+  AUDIT_INGEST_KEY_FILE: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_KEY_FILE: z.string().min(1).optional(),
+  AUDIT_STATE_KEY_FILE: z.string().min(1).optional(),
+  AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).max(100_000).default(100),
+  AUDIT_CHECKPOINT_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(300),
+  AUDIT_URL: url.default(`http://127.0.0.1:${SERVICES.audit}/graphql`),
   DEID_RESTRICTED_ZIP3: z
     .string()
     .regex(/^\d{3}(,\d{3})*$/, 'must be comma-separated three-digit ZIP prefixes')
@@ -75,6 +81,16 @@ export interface ServiceConfig {
   deidKeyFile: string | undefined;
   /** ZIP3 prefixes reported as 000; unset means the HHS 2000 Census list. */
   restrictedZip3: string[] | undefined;
+  /** Signs audit batches (data subgraphs) and checks them (audit subgraph). */
+  auditIngestKeyFile: string | undefined;
+  /** The Ed25519 key that signs checkpoints (audit subgraph, audit:verify). */
+  auditCheckpointKeyFile: string | undefined;
+  /** Seals mutation states in the audit trail. */
+  auditStateKeyFile: string | undefined;
+  auditCheckpointEvery: number;
+  auditCheckpointIntervalS: number;
+  /** Where the data subgraphs send their access records. */
+  auditUrl: string;
 }
 
 export interface AuthConfig {
@@ -142,12 +158,21 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
     alertWebhookUrl: e.ALERT_WEBHOOK_URL,
     deidKeyFile: e.DEID_KEY_FILE,
     restrictedZip3: e.DEID_RESTRICTED_ZIP3?.split(','),
+    auditIngestKeyFile: e.AUDIT_INGEST_KEY_FILE,
+    auditCheckpointKeyFile: e.AUDIT_CHECKPOINT_KEY_FILE,
+    auditStateKeyFile: e.AUDIT_STATE_KEY_FILE,
+    auditCheckpointEvery: e.AUDIT_CHECKPOINT_EVERY,
+    auditCheckpointIntervalS: e.AUDIT_CHECKPOINT_INTERVAL_S,
+    auditUrl: e.AUDIT_URL,
   };
   if (config.nodeEnv === 'production' && service !== 'gateway') {
     const missing = [];
     if (!config.internalPublicKeyFile)
       missing.push('INTERNAL_PUBLIC_KEY_FILE is required in production (development keys are refused)');
     if (!config.deidKeyFile) missing.push('DEID_KEY_FILE is required in production (development keys are refused)');
+    if (!config.auditIngestKeyFile) missing.push('AUDIT_INGEST_KEY_FILE is required in production');
+    if (service === 'audit' && !config.auditCheckpointKeyFile)
+      missing.push('AUDIT_CHECKPOINT_KEY_FILE is required in production');
     if (missing.length > 0) throw new ConfigError(missing);
   }
   return config;

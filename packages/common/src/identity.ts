@@ -39,3 +39,15 @@ export interface Identity {
   /** The analyst schema: subgraphs answer de-identified. */
   deidentified: boolean;
 }
+
+/** Why this identity is reading this patient now (per record, for the audit trail). */
+export function purposeFor(identity: Identity, patientId: string | null, nowMs = Date.now()): Purpose {
+  if (identity.deidentified) return PURPOSES.research;
+  if (patientId && identity.breakGlass.some((g) => g.patientId === patientId && g.expiresAt * 1000 > nowMs)) {
+    return PURPOSES.breakGlass;
+  }
+  if (identity.roles.includes('physician') || identity.roles.includes('nurse')) return PURPOSES.treatment;
+  if (identity.roles.includes('billing')) return PURPOSES.payment;
+  if (identity.roles.includes('patient')) return PURPOSES.access;
+  return PURPOSES.operations;
+}

@@ -20,7 +20,7 @@ export interface OperationAccessContext extends BaseContext {
 }
 
 /** Every (type, field) an operation document names, fragments included (even unused: conservative). */
-function fieldsOf(document: DocumentNode, schema: GraphQLSchema): [string, string][] {
+export function fieldsOf(document: DocumentNode, schema: GraphQLSchema): [string, string][] {
   const out: [string, string][] = [];
   const typeInfo = new TypeInfo(schema);
   visit(

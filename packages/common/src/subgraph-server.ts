@@ -1,4 +1,4 @@
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -17,7 +17,7 @@ import { requestMetricsPlugin } from './request-metrics.js';
 import { clearOperationFastPath, operationAccessPlugin } from './operation-access.js';
 import { policyShield } from './shield.js';
 import { deidMiddleware, maskingMiddleware } from './phi-middleware.js';
-import { readPhiClasses } from './phi.js';
+import { readPhiClasses, type PhiClass } from './phi.js';
 import { databaseReady, StartupError } from './database.js';
 import type { Pseudonymizer } from './deid.js';
 
@@ -45,6 +45,10 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   restrictedZip3?: readonly string[];
   /** Builds the per-request context: fresh DataLoaders every time. */
   context: (info: RequestInfo) => TContext | Promise<TContext>;
+  /** Extra Apollo plugins (the audit plugin of the data subgraphs). */
+  plugins?: (classes: Map<string, PhiClass>) => ApolloServerPlugin<TContext>[];
+  /** Runs at stop, after the server stops taking requests (drain the audit spool). */
+  onStop?: () => Promise<void>;
   /** Extra routes (the patient subgraph's care-team endpoint), mounted before /graphql. */
   routes?: (app: express.Express) => void;
 }
@@ -111,6 +115,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       ApolloServerPluginInlineTraceDisabled(),
       requestMetricsPlugin(opts.name, opts.metrics),
       operationAccessPlugin() as never,
+      ...(opts.plugins?.(classes) ?? []),
     ],
   });
   await apollo.start();
@@ -152,6 +157,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     async stop() {
       await running?.close();
       await apollo.stop();
+      await opts.onStop?.();
       if (opts.dataSource.isInitialized) await opts.dataSource.destroy();
     },
   };

@@ -3,6 +3,10 @@ import { RolePolicy } from '@ehr/policy';
 import type express from 'express';
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { accessFor, type Access } from './access.js';
+import { AccessCollector } from './audit-collector.js';
+import { auditPlugin } from './audit-plugin.js';
+import { loadIngestKey } from './audit-record.js';
+import { AuditShipper } from './audit-shipper.js';
 import { remoteCareTeamCheck } from './care-team-client.js';
 import type { ServiceConfig, SubgraphName } from './config.js';
 import { openDatabase } from './database.js';
@@ -22,6 +26,8 @@ export interface BaseSubgraphContext {
   identity: Identity;
   access: Access;
   scope: RecordScope;
+  /** What this request touched, for the audit trail (filled by the loaders). */
+  audit: AccessCollector;
 }
 
 export interface SubgraphDeps {
@@ -73,6 +79,18 @@ export async function bootSubgraph<TContext extends BaseContext>(
   const deps: SubgraphDeps = { db, config, policy, logger, verifier };
   const build = spec.context(deps);
   const localCheck = spec.careTeamCheck?.(deps);
+  // Every data subgraph records what it serves; the audit subgraph is the recorder itself.
+  const shipper =
+    spec.name === 'audit'
+      ? undefined
+      : new AuditShipper(
+          AuditShipper.endpointFor(config.auditUrl),
+          loadIngestKey(config.auditIngestKeyFile, config.database.dataDir),
+          config.database.dataDir,
+          spec.name,
+          logger,
+          config.alertWebhookUrl,
+        );
   return createSubgraphServer({
     name: spec.name,
     typeDefs: readSchema(spec.schemaFile),
@@ -86,6 +104,8 @@ export async function bootSubgraph<TContext extends BaseContext>(
     restrictedZip3: config.restrictedZip3,
     introspection: config.nodeEnv !== 'production',
     routes: spec.routes?.(deps),
+    plugins: (classes) => (shipper ? [auditPlugin({ subgraph: spec.name, shipper, classes, logger }) as never] : []),
+    onStop: async () => shipper?.drain(),
     context: (info: RequestInfo) => {
       const check = localCheck ?? remoteCareTeamCheck(config.patientUrl, info.internalToken);
       return build({
@@ -93,6 +113,7 @@ export async function bootSubgraph<TContext extends BaseContext>(
         identity: info.identity,
         access: accessFor(policy, info.identity.roles),
         scope: new RecordScope(info.identity, check),
+        audit: new AccessCollector(),
       });
     },
   });

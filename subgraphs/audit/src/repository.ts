@@ -1,10 +1,13 @@
-import { LessThan, type DataSource, type FindOptionsWhere } from 'typeorm';
+import { LessThan, Like, MoreThanOrEqual, Raw, type DataSource, type FindOptionsWhere } from 'typeorm';
 import { AuditEventRecord } from './entities/index.js';
 
 export interface AuditFilter {
   patientId?: string;
   actorId?: string;
   auditId?: string;
+  outcome?: string;
+  from?: string;
+  to?: string;
 }
 
 /** Reads the log newest first. There is deliberately no update or delete here. */
@@ -16,6 +19,12 @@ export class AuditRepository {
     if (filter.patientId) where.patientId = filter.patientId;
     if (filter.actorId) where.actorId = filter.actorId;
     if (filter.auditId) where.auditId = filter.auditId;
+    // The fields column is JSON text; an outcome appears in it as "outcome":"DENIED".
+    if (filter.outcome) where.fields = Like(`%"outcome":"${filter.outcome}"%`);
+    if (filter.from && filter.to) {
+      where.occurredAt = Raw((c) => `${c} >= :from AND ${c} < :to`, { from: filter.from, to: filter.to });
+    } else if (filter.from) where.occurredAt = MoreThanOrEqual(filter.from);
+    else if (filter.to) where.occurredAt = LessThan(filter.to);
     const repo = this.db.getRepository(AuditEventRecord);
     const rows = await repo.find({
       where: afterSequence === undefined ? where : { ...where, sequence: LessThan(afterSequence) },

@@ -1,16 +1,34 @@
-import { requireInternalToken, type Identity, type SubgraphDeps } from '@ehr/common';
-import type express from 'express';
+import {
+  AUDIT_BATCH_PATH,
+  auditRecordSchema,
+  loadIngestKey,
+  requireInternalToken,
+  verifyBatch,
+  type Identity,
+  type SubgraphDeps,
+} from '@ehr/common';
+import express from 'express';
+import { z } from 'zod';
+import { AuditWriter } from './audit-writer.js';
 import { BreakGlassRepository } from './break-glass-repository.js';
+import { loadCheckpointKey } from './checkpoint-key.js';
 
 /** Where the gateway asks for the caller's active break-glass grants (internal, not in the supergraph). */
 export const ACTIVE_GRANTS_PATH = '/internal/active-grants';
 
+const batchSchema = z.object({ records: z.array(auditRecordSchema).max(10_000) });
+
 /**
- * POST /internal/active-grants: the active grants of the identity in the internal token, and of
- * nobody else. The gateway carries them in every internal token of that user's requests.
+ * Internal endpoints: the active grants of the identity in an internal token, and the audit
+ * batch intake, signed by the data subgraphs with the shared ingest key (HMAC over the body), so
+ * nobody else can write the log. A batch answers 200 only once it is committed.
  */
-export function grantRoutes(deps: SubgraphDeps) {
+export function auditRoutes(deps: SubgraphDeps) {
   const grants = new BreakGlassRepository(deps.db);
+  const ingestKey = loadIngestKey(deps.config.auditIngestKeyFile, deps.config.database.dataDir);
+  const { privateKey } = loadCheckpointKey(deps.config.auditCheckpointKeyFile, deps.config.database.dataDir);
+  const writer = new AuditWriter(deps.db, privateKey, deps.config.auditCheckpointEvery, deps.logger);
+  setInterval(() => void writer.checkpointNow(), deps.config.auditCheckpointIntervalS * 1000).unref();
   return (app: express.Express) => {
     app.post(ACTIVE_GRANTS_PATH, requireInternalToken(deps.verifier, 'audit', deps.logger), async (_req, res, next) => {
       try {
@@ -23,6 +41,24 @@ export function grantRoutes(deps: SubgraphDeps) {
             expiresAt: Math.floor(Date.parse(g.expiresAt) / 1000),
           })),
         });
+      } catch (err) {
+        next(err);
+      }
+    });
+    app.post(AUDIT_BATCH_PATH, express.text({ type: 'application/json', limit: '20mb' }), async (req, res, next) => {
+      try {
+        const body = typeof req.body === 'string' ? req.body : '';
+        if (!verifyBatch(ingestKey, body, req.headers['x-audit-signature'])) {
+          deps.logger.warn('audit batch refused: bad signature');
+          res.status(401).json({ error: 'audit batch signature required' });
+          return;
+        }
+        const parsed = batchSchema.safeParse(JSON.parse(body));
+        if (!parsed.success) {
+          res.status(400).json({ error: 'malformed audit batch' });
+          return;
+        }
+        res.json(await writer.append(parsed.data.records));
       } catch (err) {
         next(err);
       }

@@ -4,7 +4,7 @@ import { createContextFactory, type AuditContext } from './context.js';
 import { entities } from './entities/index.js';
 import { migrations } from './migrations/index.js';
 import { resolvers } from './resolvers/index.js';
-import { grantRoutes } from './routes.js';
+import { auditRoutes } from './routes.js';
 
 export const auditSubgraph: SubgraphSpec<AuditContext> = {
   name: 'audit',
@@ -13,7 +13,7 @@ export const auditSubgraph: SubgraphSpec<AuditContext> = {
   migrations,
   resolvers,
   context: createContextFactory,
-  routes: grantRoutes,
+  routes: auditRoutes,
 };
 
 /** Builds the audit subgraph on its own database; tests and main() both start here. */
@@ -23,3 +23,6 @@ export function createAuditSubgraph(config: ServiceConfig): Promise<SubgraphServ
 
 export * from './entities/index.js';
 export { migrations } from './migrations/index.js';
+export { verifyChain, type ChainStatus } from './verify-chain.js';
+export { loadCheckpointKey } from './checkpoint-key.js';
+export { AuditWriter } from './audit-writer.js';

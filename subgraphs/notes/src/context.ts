@@ -1,4 +1,12 @@
-import { forbidden, scopedLoad, scopedRows, type BaseSubgraphContext, type SubgraphDeps } from '@ehr/common';
+import {
+  forbidden,
+  loadStateKey,
+  sealState,
+  scopedLoad,
+  scopedRows,
+  type BaseSubgraphContext,
+  type SubgraphDeps,
+} from '@ehr/common';
 import DataLoader from 'dataloader';
 import type { ClinicalNoteRecord } from './entities/index.js';
 import { NotesRepository } from './repository.js';
@@ -6,6 +14,8 @@ import { NotesRepository } from './repository.js';
 /** Per-request context. Loaders are created here, per request, never at module level. */
 export interface NotesContext extends BaseSubgraphContext {
   repo: NotesRepository;
+  /** Encrypts a record's state for the audit trail (AES-256-GCM). */
+  sealState: (state: unknown) => string;
   loaders: {
     /** Scope-checked by the row's patient; a note type the role may not read is FORBIDDEN. */
     note: DataLoader<string, ClinicalNoteRecord | null>;
@@ -14,25 +24,45 @@ export interface NotesContext extends BaseSubgraphContext {
   };
 }
 
-export function createContextFactory({ db }: SubgraphDeps) {
+export function createContextFactory({ db, config }: SubgraphDeps) {
   const repo = new NotesRepository(db);
+  const stateKey = loadStateKey(config.auditStateKeyFile, config.database.dataDir);
   return (base: BaseSubgraphContext): NotesContext => {
     // Masked reads are denied until masking exists, so only clear note types are served.
     const readable = (n: ClinicalNoteRecord) => base.access.noteType(n.type) === 'clear';
     return {
       ...base,
       repo,
+      sealState: (state) => sealState(stateKey, state),
       loaders: {
-        note: new DataLoader(async (ids) =>
-          (await scopedRows(base.scope, await repo.byIds(ids))).map((n) =>
+        note: new DataLoader(async (ids) => {
+          const rows = (await scopedRows(base.scope, await repo.byIds(ids))).map((n) =>
             n && !(n instanceof Error) && !readable(n) ? forbidden('Not permitted to read this type of note') : n,
-          ),
-        ),
-        notesByPatient: new DataLoader(async (ids) =>
-          (await scopedLoad(base.scope, ids, (allowed) => repo.byPatientIds(allowed))).map((list) =>
+          );
+          base.audit.touchAll(
+            'ClinicalNote',
+            ids,
+            rows,
+            (n) => n.patientId,
+            (n) => n.id,
+          );
+          return rows;
+        }),
+        notesByPatient: new DataLoader(async (ids) => {
+          const lists = (await scopedLoad(base.scope, ids, (allowed) => repo.byPatientIds(allowed))).map((list) =>
             list instanceof Error ? list : list.filter(readable),
-          ),
-        ),
+          );
+          base.audit.touchAll(
+            'Patient',
+            ids,
+            lists,
+            (_l, id) => id,
+            (_l, id) => id,
+          );
+          for (const l of lists)
+            if (!(l instanceof Error)) for (const n of l) base.audit.touch('ClinicalNote', n.id, n.patientId);
+          return lists;
+        }),
       },
     };
   };

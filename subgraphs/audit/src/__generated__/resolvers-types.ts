@@ -15,9 +15,20 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** The audit log's integrity, as verifyAuditChain found it. */
+export type AuditChainStatus = {
+  __typename?: 'AuditChainStatus';
+  checkedRecords: Scalars['Int']['output'];
+  /** The first sequence number where the chain breaks; null when intact. */
+  firstBrokenSequence?: Maybe<Scalars['Int']['output']>;
+  intact: Scalars['Boolean']['output'];
+};
+
 /** One request's access to one record in one subgraph. Names fields and ids, never values. */
 export type AuditEvent = {
   __typename?: 'AuditEvent';
+  /** READ, CREATE, BREAK_GLASS, REVIEW or LOGOUT. */
+  action: Scalars['String']['output'];
   actorId: Scalars['String']['output'];
   auditId: Scalars['String']['output'];
   entityId?: Maybe<Scalars['ID']['output']>;
@@ -25,8 +36,12 @@ export type AuditEvent = {
   fields: Array<FieldAccess>;
   id: Scalars['ID']['output'];
   occurredAt: Scalars['String']['output'];
+  /** The most restrictive field outcome of the event. */
+  outcome: Scalars['String']['output'];
   patientId?: Maybe<Scalars['ID']['output']>;
   purpose?: Maybe<Scalars['String']['output']>;
+  /** Position in the hash chain. */
+  sequence: Scalars['Int']['output'];
   subgraph: Scalars['String']['output'];
 };
 
@@ -105,10 +120,23 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * For role patient: who accessed their own record, when, which fields, for what purpose
+   * (the accounting of disclosures, 45 CFR 164.528). Newest first.
+   */
+  accessHistory: AuditEventConnection;
   /** Access records, newest first, filtered by any combination of the arguments. */
   auditEvents: AuditEventConnection;
   /** Break-glass grants awaiting or past review, newest first (status: OPEN or REVIEWED). */
   breakGlassReviews: BreakGlassGrantConnection;
+  /** Recomputes the audit log's hash chain and checks its signed checkpoints. */
+  verifyAuditChain: AuditChainStatus;
+};
+
+
+export type QueryAccessHistoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -117,7 +145,10 @@ export type QueryAuditEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   auditId?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['String']['input']>;
+  outcome?: InputMaybe<Scalars['String']['input']>;
   patientId?: InputMaybe<Scalars['ID']['input']>;
+  to?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -200,15 +231,16 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AuditChainStatus: ResolverTypeWrapper<AuditChainStatus>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   AuditEvent: ResolverTypeWrapper<AuditEventRecord>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversTypes['AuditEvent']> }>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   BreakGlassGrant: ResolverTypeWrapper<BreakGlassGrantRecord>;
   BreakGlassGrantConnection: ResolverTypeWrapper<Omit<BreakGlassGrantConnection, 'nodes'> & { nodes: Array<ResolversTypes['BreakGlassGrant']> }>;
   FieldAccess: ResolverTypeWrapper<FieldAccess>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -216,15 +248,16 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AuditChainStatus: AuditChainStatus;
+  Int: Scalars['Int']['output'];
+  Boolean: Scalars['Boolean']['output'];
   AuditEvent: AuditEventRecord;
   ID: Scalars['ID']['output'];
   AuditEventConnection: Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['AuditEvent']> };
-  Int: Scalars['Int']['output'];
   BreakGlassGrant: BreakGlassGrantRecord;
   BreakGlassGrantConnection: Omit<BreakGlassGrantConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['BreakGlassGrant']> };
   FieldAccess: FieldAccess;
   Mutation: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   String: Scalars['String']['output'];
@@ -238,7 +271,14 @@ export type PhiDirectiveArgs = {
 
 export type PhiDirectiveResolver<Result, Parent, ContextType = AuditContext, Args = PhiDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type AuditChainStatusResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['AuditChainStatus'] = ResolversParentTypes['AuditChainStatus']> = {
+  checkedRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstBrokenSequence?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  intact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type AuditEventResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   actorId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   auditId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   entityId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -246,8 +286,10 @@ export type AuditEventResolvers<ContextType = AuditContext, ParentType extends R
   fields?: Resolver<Array<ResolversTypes['FieldAccess']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   occurredAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   patientId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
@@ -295,11 +337,14 @@ export type PageInfoResolvers<ContextType = AuditContext, ParentType extends Res
 };
 
 export type QueryResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  accessHistory?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<QueryAccessHistoryArgs>>;
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<QueryAuditEventsArgs>>;
   breakGlassReviews?: Resolver<ResolversTypes['BreakGlassGrantConnection'], ParentType, ContextType, Partial<QueryBreakGlassReviewsArgs>>;
+  verifyAuditChain?: Resolver<ResolversTypes['AuditChainStatus'], ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = AuditContext> = {
+  AuditChainStatus?: AuditChainStatusResolvers<ContextType>;
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   BreakGlassGrant?: BreakGlassGrantResolvers<ContextType>;

@@ -1,5 +1,6 @@
 import { CreateAuditLog1764000000000 } from './1764000000000-create-audit-log.js';
 import { CreateBreakGlass1764100000000 } from './1764100000000-create-break-glass.js';
+import { CreateAuditChain1764200000000 } from './1764200000000-create-audit-chain.js';
 
 /** In order; each runs once, recorded in schema_migrations. */
-export const migrations = [CreateAuditLog1764000000000, CreateBreakGlass1764100000000];
+export const migrations = [CreateAuditLog1764000000000, CreateBreakGlass1764100000000, CreateAuditChain1764200000000];

@@ -10,4 +10,6 @@ export const AuditEvent: AuditEventResolvers = {
       return [];
     }
   },
+  purpose: (e) => e.purpose,
+  action: (e) => e.action,
 };

@@ -1,45 +1,73 @@
-import { badInput, decodeCursor, encodeCursor, parseFirst, parseId } from '@ehr/common';
+import { badInput, decodeCursor, encodeCursor, forbidden, parseFirst, parseId } from '@ehr/common';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
+import type { AuditContext } from '../context.js';
+import type { AuditFilter } from '../repository.js';
+import { verifyChain } from '../verify-chain.js';
 
-const AUDIT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const WORD = /^[A-Za-z0-9._:-]{1,128}$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z)?$/;
+const OUTCOME_WORDS = ['CLEAR', 'MASKED', 'DENIED', 'ERROR'];
+
+function sequenceCursor(after: unknown): number | undefined {
+  const decoded = decodeCursor(after);
+  if (decoded !== undefined && !/^[0-9]+$/.test(decoded)) throw badInput('Argument "after" is not an audit cursor');
+  return decoded === undefined ? undefined : Number(decoded);
+}
+
+async function eventPage(ctx: AuditContext, filter: AuditFilter, first: unknown, after: unknown) {
+  const page = await ctx.repo.page(filter, parseFirst(first), sequenceCursor(after));
+  const last = page.nodes[page.nodes.length - 1];
+  return {
+    nodes: page.nodes,
+    totalCount: page.totalCount,
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(String(last.sequence)) : null },
+  };
+}
 
 export const Query: QueryResolvers = {
   auditEvents: async (_root, args, ctx) => {
-    if (args.auditId != null && !AUDIT_ID.test(args.auditId)) {
-      throw badInput('Argument "auditId" must be 1-128 characters of A-Z a-z 0-9 . _ : -');
+    for (const [name, value] of [
+      ['auditId', args.auditId],
+      ['actorId', args.actorId],
+    ] as const) {
+      if (value != null && !WORD.test(value))
+        throw badInput(`Argument "${name}" must be 1-128 characters of A-Z a-z 0-9 . _ : -`);
     }
-    if (args.actorId != null && !AUDIT_ID.test(args.actorId)) {
-      throw badInput('Argument "actorId" must be 1-128 characters of A-Z a-z 0-9 . _ : -');
+    for (const [name, value] of [
+      ['from', args.from],
+      ['to', args.to],
+    ] as const) {
+      if (value != null && !INSTANT.test(value))
+        throw badInput(`Argument "${name}" must be an ISO 8601 date or UTC instant`);
     }
-    const after = decodeCursor(args.after);
-    if (after !== undefined && !/^[0-9]+$/.test(after)) throw badInput('Argument "after" is not an audit cursor');
-    const page = await ctx.repo.page(
+    if (args.outcome != null && !OUTCOME_WORDS.includes(args.outcome)) {
+      throw badInput(`Argument "outcome" must be one of ${OUTCOME_WORDS.join(', ')}`);
+    }
+    return eventPage(
+      ctx,
       {
         patientId: args.patientId == null ? undefined : parseId(args.patientId, 'patientId'),
         actorId: args.actorId ?? undefined,
         auditId: args.auditId ?? undefined,
+        outcome: args.outcome ?? undefined,
+        from: args.from ?? undefined,
+        to: args.to ?? undefined,
       },
-      parseFirst(args.first),
-      after === undefined ? undefined : Number(after),
+      args.first,
+      args.after,
     );
-    const last = page.nodes[page.nodes.length - 1];
-    return {
-      nodes: page.nodes,
-      totalCount: page.totalCount,
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(String(last.sequence)) : null },
-    };
   },
+  accessHistory: async (_root, args, ctx) => {
+    // Only ever the caller's own record: the patient id comes from the token, not an argument.
+    if (!ctx.identity.patientId) throw forbidden('Access history is for patients, about their own record');
+    return eventPage(ctx, { patientId: ctx.identity.patientId }, args.first, args.after);
+  },
+  verifyAuditChain: async (_root, _args, ctx) => verifyChain(ctx.db, ctx.checkpointKey),
   breakGlassReviews: async (_root, args, ctx) => {
     if (args.status != null && args.status !== 'OPEN' && args.status !== 'REVIEWED') {
       throw badInput('Argument "status" must be OPEN or REVIEWED');
     }
-    const after = decodeCursor(args.after);
-    if (after !== undefined && !/^[0-9]+$/.test(after)) throw badInput('Argument "after" is not a review cursor');
-    const page = await ctx.grants.page(
-      args.status ?? undefined,
-      parseFirst(args.first),
-      after === undefined ? undefined : Number(after),
-    );
+    const page = await ctx.grants.page(args.status ?? undefined, parseFirst(args.first), sequenceCursor(args.after));
     const last = page.nodes[page.nodes.length - 1];
     return {
       nodes: page.nodes,

@@ -15,7 +15,7 @@ export const Mutation: MutationResolvers = {
     if (!ctx.access.canWriteNoteType(args.type)) throw forbidden(`Not permitted to write ${args.type} notes`);
     if (!ctx.identity.practitionerId) throw forbidden('Only a practitioner can author a note');
     await ctx.scope.assert(patientId);
-    return ctx.repo.insert({
+    const note = await ctx.repo.insert({
       id: newId(),
       patientId,
       authorId: ctx.identity.practitionerId,
@@ -23,5 +23,14 @@ export const Mutation: MutationResolvers = {
       authoredAt: new Date().toISOString(),
       text,
     });
+    // The new state is kept in the audit trail encrypted; the record itself names ids only.
+    ctx.audit.mutation({
+      action: 'CREATE',
+      entityType: 'ClinicalNote',
+      entityId: note.id,
+      patientId,
+      afterState: ctx.sealState(note),
+    });
+    return note;
   },
 };

@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditAction } from './audit-record.js';
+
+interface TouchedEntity {
+  entityType: string;
+  entityId: string;
+  patientId: string | null;
+  denied: boolean;
+}
+
+export interface RecordedMutation {
+  action: AuditAction;
+  entityType: string;
+  entityId: string;
+  patientId: string | null;
+  afterState: string | null;
+}
+
+/**
+ * One request's record of what it touched, filled where rows are loaded (one push per row, none
+ * per field). Which fields of each entity were read, and with what outcome, is decided once per
+ * operation from the document and the policy when the response is about to leave.
+ */
+export class AccessCollector {
+  readonly requestStarted = new Date();
+  readonly entities = new Map<string, TouchedEntity>();
+  readonly mutations: (RecordedMutation & { id: string })[] = [];
+
+  touch(entityType: string, entityId: string, patientId: string | null, denied = false): void {
+    const key = `${entityType}:${entityId}`;
+    const seen = this.entities.get(key);
+    if (seen) seen.denied &&= denied;
+    else this.entities.set(key, { entityType, entityId, patientId, denied });
+  }
+
+  /** Rows (or per-key errors) as a scoped loader returns them. */
+  touchAll<T>(
+    entityType: string,
+    keys: readonly string[],
+    results: readonly (T | Error | null)[],
+    patientOf: (row: T, key: string) => string | null,
+    idOf: (row: T, key: string) => string,
+  ): void {
+    results.forEach((r, i) => {
+      const key = keys[i]!;
+      if (r instanceof Error) this.touch(entityType, key, entityType === 'Patient' ? key : null, true);
+      else if (r !== null && r !== undefined) this.touch(entityType, idOf(r, key), patientOf(r, key));
+    });
+  }
+
+  mutation(m: RecordedMutation): void {
+    this.mutations.push({ ...m, id: randomUUID() });
+  }
+}

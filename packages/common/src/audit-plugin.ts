@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import type { Access } from './access.js';
+import type { AccessCollector } from './audit-collector.js';
+import { OUTCOMES, type AuditRecordInput, type Outcome } from './audit-record.js';
+import type { AuditShipper } from './audit-shipper.js';
+import { purposeFor, type Identity } from './identity.js';
+import type { Logger } from './logger.js';
+import { fieldsOf } from './operation-access.js';
+import type { PhiClass } from './phi.js';
+
+export interface AuditedContext extends BaseContext {
+  identity: Identity;
+  access: Access;
+  audit: AccessCollector;
+}
+
+const RANK: Record<Outcome, number> = { CLEAR: 0, MASKED: 1, ERROR: 2, DENIED: 3 };
+
+/**
+ * Records every access a data subgraph serves and holds the response until the records are
+ * durable (see AuditShipper): no response with PHI leaves without its record. Per request it
+ * does one walk of the operation (which fields of which types, with what outcome, from the
+ * policy tables) and one record per entity the loaders touched; nothing runs per field.
+ */
+export function auditPlugin(options: {
+  subgraph: string;
+  shipper: AuditShipper;
+  classes: Map<string, PhiClass>;
+  logger: Logger;
+}): ApolloServerPlugin<AuditedContext> {
+  const outcomeOf = (access: Access, type: string, field: string): Outcome => {
+    const d = access.decide(type, field);
+    if (d === 'clear') return OUTCOMES.clear;
+    if (d === 'masked' && options.classes.get(`${type}.${field}`)?.mask) return OUTCOMES.masked;
+    return OUTCOMES.denied;
+  };
+  return {
+    async requestDidStart() {
+      let document: DocumentNode | undefined;
+      let schema: GraphQLSchema | undefined;
+      return {
+        async didResolveOperation(ctx) {
+          document = ctx.document;
+          schema = ctx.schema;
+        },
+        async willSendResponse({ response, contextValue, operationName, queryHash, errors }) {
+          const { audit, identity, access } = contextValue;
+          if (!audit || !identity || (audit.entities.size === 0 && audit.mutations.length === 0)) return;
+          const selected = document && schema ? fieldsOf(document, schema) : [];
+          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          const failed = new Set(
+            [...(body?.errors ?? []), ...(errors ?? [])]
+              .filter((e) => e.extensions?.code !== 'FORBIDDEN')
+              .flatMap((e) => (e.path ?? []).filter((p): p is string => typeof p === 'string')),
+          );
+          const base = {
+            occurredAt: audit.requestStarted.toISOString(),
+            actorId: identity.sub,
+            roles: identity.roles,
+            auditId: identity.auditId,
+            requestId: identity.requestId,
+            subgraph: options.subgraph,
+            operationName: operationName ?? null,
+            operationHash: queryHash ?? null,
+            ipAddress: identity.clientIp,
+            userAgent: identity.userAgent ?? null,
+            beforeState: null,
+          };
+          const records: AuditRecordInput[] = [];
+          for (const e of audit.entities.values()) {
+            const fields = selected
+              .filter(([t]) => t === e.entityType)
+              .map(([t, f]) => ({
+                path: `${t}.${f}`,
+                outcome: e.denied ? OUTCOMES.denied : failed.has(f) ? OUTCOMES.error : outcomeOf(access, t, f),
+              }));
+            const unique = [...new Map(fields.map((f) => [f.path, f])).values()];
+            const outcome = unique.reduce<Outcome>(
+              (w, f) => (RANK[f.outcome] > RANK[w] ? f.outcome : w),
+              e.denied ? OUTCOMES.denied : OUTCOMES.clear,
+            );
+            records.push({
+              ...base,
+              id: randomUUID(),
+              action: 'READ',
+              patientId: e.patientId,
+              entityType: e.entityType,
+              entityId: e.entityId,
+              purpose: purposeFor(identity, e.patientId),
+              fields: unique,
+              outcome,
+              afterState: null,
+            });
+          }
+          for (const m of audit.mutations) {
+            records.push({
+              ...base,
+              id: m.id,
+              action: m.action,
+              patientId: m.patientId,
+              entityType: m.entityType,
+              entityId: m.entityId,
+              purpose: purposeFor(identity, m.patientId),
+              fields: [],
+              outcome: OUTCOMES.clear,
+              afterState: m.afterState,
+            });
+          }
+          try {
+            await options.shipper.record(records);
+          } catch {
+            // Fail closed: the data does not leave without its record.
+            if (response.body.kind === 'single') {
+              response.body.singleResult = {
+                errors: [
+                  {
+                    message: 'The access could not be recorded, so no data was released; try again',
+                    extensions: { code: 'AUDIT_UNAVAILABLE' },
+                  },
+                ],
+              };
+            }
+            options.logger.error({ requestId: identity.requestId }, 'response withheld: audit unavailable');
+          }
+        },
+      };
+    },
+  };
+}

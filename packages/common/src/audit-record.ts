@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createExclusive } from './atomic-file.js';
+
+/** Field outcomes, as recorded and as the contract names them. */
+export const OUTCOMES = { clear: 'CLEAR', masked: 'MASKED', denied: 'DENIED', error: 'ERROR' } as const;
+export type Outcome = (typeof OUTCOMES)[keyof typeof OUTCOMES];
+
+export const AUDIT_ACTIONS = ['READ', 'CREATE', 'BREAK_GLASS', 'REVIEW', 'LOGOUT'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/**
+ * One access record, as a data subgraph sends it. Names fields and record ids, never values;
+ * `afterState` (mutations) is ciphertext. The id makes delivery idempotent: a record sent twice
+ * (spool replay after a lost answer) is stored once.
+ */
+export interface AuditRecordInput {
+  id: string;
+  occurredAt: string;
+  actorId: string;
+  roles: string[];
+  action: AuditAction;
+  auditId: string;
+  requestId: string;
+  subgraph: string;
+  patientId: string | null;
+  entityType: string | null;
+  entityId: string | null;
+  purpose: string;
+  fields: { path: string; outcome: Outcome }[];
+  outcome: Outcome;
+  operationName: string | null;
+  operationHash: string | null;
+  ipAddress: string;
+  userAgent: string | null;
+  beforeState: string | null;
+  afterState: string | null;
+}
+
+/** The bytes the chain hashes: every stored column but the hash itself, in a fixed order. */
+export function canonicalRecord(r: AuditRecordInput & { sequence: number; prevHash: string }): string {
+  return JSON.stringify([
+    r.sequence,
+    r.id,
+    r.occurredAt,
+    r.actorId,
+    r.roles,
+    r.action,
+    r.auditId,
+    r.requestId,
+    r.subgraph,
+    r.patientId,
+    r.entityType,
+    r.entityId,
+    r.purpose,
+    r.fields,
+    r.outcome,
+    r.operationName,
+    r.operationHash,
+    r.ipAddress,
+    r.userAgent,
+    r.beforeState,
+    r.afterState,
+    r.prevHash,
+  ]);
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export function chainHash(prevHash: string, canonical: string): string {
+  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+}
+
+/** The key subgraphs sign audit batches with (HMAC-SHA256): AUDIT_INGEST_KEY_FILE, or a development key. */
+export function loadIngestKey(file: string | undefined, dataDir: string): Buffer {
+  const target = file ?? path.join(dataDir, 'keys', 'audit-ingest.key');
+  if (!file && !fs.existsSync(target)) {
+    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+    createExclusive(target, randomBytes(32).toString('base64'), 0o600);
+  }
+  const key = Buffer.from(fs.readFileSync(target, 'utf8').trim(), 'base64');
+  if (key.length < 32) throw new RangeError(`${target} must hold at least 32 bytes (base64)`);
+  return key;
+}
+
+export function signBatch(key: Buffer, body: string): string {
+  return createHmac('sha256', key).update(body).digest('hex');
+}
+
+export function verifyBatch(key: Buffer, body: string, signature: unknown): boolean {
+  if (typeof signature !== 'string' || !/^[0-9a-f]{64}$/.test(signature)) return false;
+  return timingSafeEqual(Buffer.from(signBatch(key, body), 'hex'), Buffer.from(signature, 'hex'));
+}
+
+export const AUDIT_BATCH_PATH = '/internal/audit-batch';
+
+const text = (max: number) => z.string().max(max);
+const nullableText = (max: number) => z.string().max(max).nullable();
+const outcome = z.enum(['CLEAR', 'MASKED', 'DENIED', 'ERROR']);
+
+/** What the audit subgraph accepts; anything else fails the whole batch (the sender retries). */
+export const auditRecordSchema = z.object({
+  id: z.string().regex(/^[0-9a-f-]{36}$/),
+  occurredAt: text(32),
+  actorId: text(128),
+  roles: z.array(text(32)).max(10),
+  action: z.enum(AUDIT_ACTIONS),
+  auditId: text(128),
+  requestId: text(128),
+  subgraph: text(32),
+  patientId: nullableText(36),
+  entityType: nullableText(64),
+  entityId: nullableText(36),
+  purpose: text(32),
+  fields: z.array(z.object({ path: text(128), outcome })).max(500),
+  outcome,
+  operationName: nullableText(128),
+  operationHash: nullableText(64),
+  ipAddress: text(45),
+  userAgent: nullableText(512),
+  beforeState: nullableText(1_000_000),
+  afterState: nullableText(1_000_000),
+});

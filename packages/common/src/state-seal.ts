@@ -1,0 +1,36 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createExclusive } from './atomic-file.js';
+
+/**
+ * Before and after states of mutations, kept in the audit trail, are sealed with AES-256-GCM
+ * (a fresh 96-bit nonce each time, the tag authenticates): `v1.<nonce>.<tag>.<ciphertext>`, base64.
+ * The key is AUDIT_STATE_KEY_FILE (an interim key until field encryption brings key rotation),
+ * or a development key under DATA_DIR/keys.
+ */
+export function loadStateKey(file: string | undefined, dataDir: string): Buffer {
+  const target = file ?? path.join(dataDir, 'keys', 'audit-state.key');
+  if (!file && !fs.existsSync(target)) {
+    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+    createExclusive(target, randomBytes(32).toString('base64'), 0o600);
+  }
+  const key = Buffer.from(fs.readFileSync(target, 'utf8').trim(), 'base64');
+  if (key.length !== 32) throw new RangeError(`${target} must hold a 32-byte key (base64)`);
+  return key;
+}
+
+export function sealState(key: Buffer, state: unknown): string {
+  const nonce = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce);
+  const ct = Buffer.concat([cipher.update(JSON.stringify(state), 'utf8'), cipher.final()]);
+  return ['v1', nonce.toString('base64'), cipher.getAuthTag().toString('base64'), ct.toString('base64')].join('.');
+}
+
+export function openState(key: Buffer, sealed: string): unknown {
+  const [v, nonce, tag, ct] = sealed.split('.');
+  if (v !== 'v1' || !nonce || !tag || ct === undefined) throw new Error('not a sealed state');
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64'));
+  return JSON.parse(Buffer.concat([decipher.update(Buffer.from(ct, 'base64')), decipher.final()]).toString('utf8'));
+}

@@ -1,0 +1,33 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+const bigint = { to: (v: number) => v, from: (v: string | number) => Number(v) };
+
+/** The head of the hash chain: one row, locked by each writer, so replicas extend one chain. */
+@Entity({ name: 'audit_chain_head' })
+export class AuditChainHeadRecord {
+  @PrimaryColumn({ type: 'int' })
+  id: number;
+
+  @Column({ type: 'bigint', transformer: bigint })
+  sequence: number;
+
+  @Column({ name: 'chain_hash', type: 'varchar', length: 64 })
+  chainHash: string;
+}
+
+/** A signed checkpoint: the chain hash at a sequence, signed with a key the database does not hold. */
+@Entity({ name: 'audit_checkpoint' })
+export class AuditCheckpointRecord {
+  @PrimaryColumn({ type: 'bigint', transformer: bigint })
+  sequence: number;
+
+  @Column({ name: 'chain_hash', type: 'varchar', length: 64 })
+  chainHash: string;
+
+  /** Ed25519 signature (base64) of `sequence:chain_hash`. */
+  @Column({ type: 'varchar', length: 128 })
+  signature: string;
+
+  @Column({ name: 'created_at', type: 'varchar', length: 32 })
+  createdAt: string;
+}

@@ -1,0 +1,97 @@
+import { canonicalRecord, chainHash, GENESIS_HASH, type AuditRecordInput } from '@ehr/common';
+import type { KeyObject } from 'node:crypto';
+import { MoreThan, type DataSource } from 'typeorm';
+import { checkpointValid } from './checkpoint-key.js';
+import { AuditChainHeadRecord, AuditCheckpointRecord, AuditEventRecord } from './entities/index.js';
+
+export interface ChainStatus {
+  intact: boolean;
+  checkedRecords: number;
+  firstBrokenSequence: number | null;
+}
+
+function parseJson<T>(text: string, fallback: T): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/** A stored row back in the shape that was hashed. */
+export function rowAsInput(row: AuditEventRecord): AuditRecordInput {
+  return {
+    id: row.id,
+    occurredAt: row.occurredAt,
+    actorId: row.actorId,
+    roles: parseJson(row.roles, [] as string[]),
+    action: row.action as AuditRecordInput['action'],
+    auditId: row.auditId,
+    requestId: row.requestId,
+    subgraph: row.subgraph,
+    patientId: row.patientId,
+    entityType: row.entityType,
+    entityId: row.entityId,
+    purpose: row.purpose ?? '',
+    fields: parseJson(row.fields, [] as AuditRecordInput['fields']),
+    outcome: row.outcome as AuditRecordInput['outcome'],
+    operationName: row.operationName,
+    operationHash: row.operationHash,
+    ipAddress: row.ipAddress,
+    userAgent: row.userAgent,
+    beforeState: row.beforeState,
+    afterState: row.afterState,
+  };
+}
+
+/**
+ * Walks the log in sequence order, recomputing every hash: an edited row, a deleted one (a gap),
+ * reordered rows (a previous-hash mismatch) or a truncated tail (the head or a signed checkpoint
+ * beyond the last row) is reported with the first sequence where the chain breaks. Checkpoint
+ * signatures are checked with the key the database does not hold, so a consistent rewrite of
+ * the whole chain is caught at the first checkpoint it crosses.
+ */
+export async function verifyChain(db: DataSource, publicKey: KeyObject): Promise<ChainStatus> {
+  const checkpoints = await db.getRepository(AuditCheckpointRecord).find({ order: { sequence: 'ASC' } });
+  const wanted = new Map(checkpoints.map((c) => [c.sequence, c]));
+  let broken: number | null = null;
+  let expected = 1;
+  let prev = GENESIS_HASH;
+  let checked = 0;
+  let last = 0;
+  const repo = db.getRepository(AuditEventRecord);
+  for (;;) {
+    const rows = await repo.find({ where: { sequence: MoreThan(last) }, order: { sequence: 'ASC' }, take: 2000 });
+    if (rows.length === 0) break;
+    for (const row of rows) {
+      last = row.sequence;
+      if (broken !== null) continue;
+      checked++;
+      const input = rowAsInput(row);
+      const recomputed = chainHash(prev, canonicalRecord({ ...input, sequence: row.sequence, prevHash: prev }));
+      if (row.sequence !== expected || row.prevHash !== prev || row.chainHash !== recomputed) {
+        broken = Math.min(row.sequence, expected);
+        continue;
+      }
+      const cp = wanted.get(row.sequence);
+      if (
+        cp &&
+        (cp.chainHash !== row.chainHash || !checkpointValid(publicKey, cp.sequence, cp.chainHash, cp.signature))
+      ) {
+        broken = row.sequence;
+        continue;
+      }
+      prev = row.chainHash;
+      expected++;
+    }
+  }
+  if (broken === null) {
+    const lastRow = expected - 1;
+    const head = await db.getRepository(AuditChainHeadRecord).findOneBy({ id: 1 });
+    const beyond = checkpoints.find((c) => c.sequence > lastRow);
+    if ((head && head.sequence > lastRow) || beyond) broken = lastRow + 1;
+    const forged = checkpoints.find((c) => !checkpointValid(publicKey, c.sequence, c.chainHash, c.signature));
+    if (forged && broken === null) broken = forged.sequence;
+  }
+  return { intact: broken === null, checkedRecords: checked, firstBrokenSequence: broken };
+}

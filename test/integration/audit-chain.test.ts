@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { createLogger, openDatabase, type AuditRecordInput } from '@ehr/common';
+import { AuditWriter, entities, loadCheckpointKey, migrations, verifyChain } from '@ehr/subgraph-audit';
+import type { DataSource } from 'typeorm';
+import { testDatabase, usingMysql, type TestDatabase } from '../helpers/database';
+
+const logger = createLogger('test', 'silent');
+
+function record(i: number): AuditRecordInput {
+  return {
+    id: randomUUID(),
+    occurredAt: new Date(Date.UTC(2026, 10, 24, 10, 0, i)).toISOString(),
+    actorId: `physician-${i % 3}`,
+    roles: ['physician'],
+    action: 'READ',
+    auditId: `audit-${i}`,
+    requestId: randomUUID(),
+    subgraph: 'patient',
+    patientId: randomUUID(),
+    entityType: 'Patient',
+    entityId: randomUUID(),
+    purpose: 'TREATMENT',
+    fields: [{ path: 'Patient.name', outcome: 'CLEAR' }],
+    outcome: 'CLEAR',
+    operationName: 'Chart',
+    operationHash: 'a'.repeat(64),
+    ipAddress: '10.0.0.1',
+    userAgent: 'test',
+    beforeState: null,
+    afterState: null,
+  };
+}
+
+/**
+ * Tamper evidence, on the real database: the log is written through the writer, then rows are
+ * edited, deleted, reordered and truncated directly with SQL, and verification must name the
+ * first sequence where the chain breaks.
+ */
+describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let writer: AuditWriter;
+  let key: ReturnType<typeof loadCheckpointKey>;
+  const verify = () => verifyChain(ds, key.publicKey);
+
+  beforeEach(async () => {
+    db = testDatabase();
+    ds = await openDatabase({ subgraph: 'audit', config: db.config, entities, migrations, logger });
+    key = loadCheckpointKey(undefined, db.config.dataDir);
+    writer = new AuditWriter(ds, key.privateKey, 5, logger);
+    await writer.append(Array.from({ length: 12 }, (_, i) => record(i)));
+    await writer.append(Array.from({ length: 8 }, (_, i) => record(100 + i)));
+  });
+  afterEach(async () => {
+    await ds?.destroy();
+    await db?.cleanup();
+  });
+
+  it('verifies an untouched log, with signed checkpoints along it', async () => {
+    expect(await verify()).toEqual({ intact: true, checkedRecords: 20, firstBrokenSequence: null });
+    const checkpoints = await ds.query('SELECT sequence FROM audit_checkpoint ORDER BY sequence');
+    expect(checkpoints.map((c: { sequence: number | string }) => Number(c.sequence))).toEqual([12, 20]);
+  });
+
+  it('stores a record delivered twice once (idempotent ids)', async () => {
+    const again = record(500);
+    expect(await writer.append([again, again])).toEqual({ stored: 1, duplicates: 1 });
+    expect(await writer.append([again])).toEqual({ stored: 0, duplicates: 1 });
+    expect((await verify()).checkedRecords).toBe(21);
+  });
+
+  it('catches an edited row', async () => {
+    await ds.query(`UPDATE hipaa_audit_log SET user_id = 'someone-else' WHERE sequence = 7`);
+    expect(await verify()).toMatchObject({ intact: false, firstBrokenSequence: 7 });
+  });
+
+  it('catches an edited row whose hash was recomputed too (the next row no longer chains)', async () => {
+    await ds.query(`UPDATE hipaa_audit_log SET fields = '[]', chain_hash = '${'f'.repeat(64)}' WHERE sequence = 9`);
+    expect(await verify()).toMatchObject({ intact: false, firstBrokenSequence: 9 });
+  });
+
+  it('catches a deleted row', async () => {
+    await ds.query('DELETE FROM hipaa_audit_log WHERE sequence = 4');
+    expect(await verify()).toMatchObject({ intact: false, firstBrokenSequence: 4 });
+  });
+
+  it('catches reordered rows', async () => {
+    await ds.query('UPDATE hipaa_audit_log SET sequence = 1000 WHERE sequence = 10');
+    await ds.query('UPDATE hipaa_audit_log SET sequence = 10 WHERE sequence = 11');
+    await ds.query('UPDATE hipaa_audit_log SET sequence = 11 WHERE sequence = 1000');
+    expect(await verify()).toMatchObject({ intact: false, firstBrokenSequence: 10 });
+  });
+
+  it('catches a truncated tail, even with the head rewound', async () => {
+    await ds.query('DELETE FROM hipaa_audit_log WHERE sequence > 15');
+    expect(await verify()).toMatchObject({ intact: false, firstBrokenSequence: 16 });
+    await ds.query('UPDATE audit_chain_head SET sequence = 15');
+    expect(await verify()).toMatchObject({ intact: false, firstBrokenSequence: 16 });
+  });
+
+  it('catches a forged checkpoint', async () => {
+    await ds.query(
+      `UPDATE audit_checkpoint SET signature = '${Buffer.alloc(64).toString('base64')}' WHERE sequence = 12`,
+    );
+    expect(await verify()).toMatchObject({ intact: false, firstBrokenSequence: 12 });
+  });
+
+  it('npm run audit:verify reports the same from the database', async () => {
+    await ds.query(`UPDATE hipaa_audit_log SET subgraph = 'notes' WHERE sequence = 3`);
+    // sql.js keeps the database in memory: save it so another process sees the edit.
+    if (!usingMysql) await ds.sqljsManager.saveDatabase();
+    const cli = path.resolve(__dirname, '../../packages/cli/dist/audit-verify.js');
+    const r = spawnSync(process.execPath, [cli], { env: { PATH: process.env.PATH, ...db.env }, encoding: 'utf8' });
+    expect(r.status).toBe(3);
+    expect(JSON.parse(r.stdout)).toEqual({ intact: false, checkedRecords: 3, firstBrokenSequence: 3 });
+  });
+});
