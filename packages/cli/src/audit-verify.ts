@@ -10,7 +10,14 @@ runMain(
   async () => {
     const config = loadConfig('audit');
     const logger = createLogger('audit-verify', 'warn');
-    const db = await openDatabase({ subgraph: 'audit', config: config.database, entities, migrations, logger, autoSave: false });
+    const db = await openDatabase({
+      subgraph: 'audit',
+      config: config.database,
+      entities,
+      migrations,
+      logger,
+      autoSave: false,
+    });
     try {
       const { publicKey } = loadCheckpointKey(config.auditCheckpointKeyFile, config.database.dataDir);
       const status = await verifyChain(db, publicKey);

@@ -20,8 +20,14 @@ export interface OperationAccessContext extends BaseContext {
 }
 
 /** Every (type, field) an operation document names, fragments included (even unused: conservative). */
+const fieldMemo = new WeakMap<DocumentNode, [string, string][]>();
+
 export function fieldsOf(document: DocumentNode, schema: GraphQLSchema): [string, string][] {
+  // Apollo hands the same parsed document to every request with the same query text.
+  const hit = fieldMemo.get(document);
+  if (hit) return hit;
   const out: [string, string][] = [];
+  fieldMemo.set(document, out);
   const typeInfo = new TypeInfo(schema);
   visit(
     document,

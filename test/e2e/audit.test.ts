@@ -1,0 +1,226 @@
+import { usingMysql } from '../helpers/database';
+import { startStack, type Stack } from '../helpers/stack';
+
+interface Event {
+  id: string;
+  auditId: string;
+  actorId: string;
+  subgraph: string;
+  patientId: string | null;
+  entityType: string;
+  entityId: string;
+  purpose: string;
+  action: string;
+  outcome: string;
+  fields: { path: string; outcome: string }[];
+}
+
+const EVENTS = /* GraphQL */ `
+  query ($auditId: String, $patientId: ID, $after: String) {
+    auditEvents(auditId: $auditId, patientId: $patientId, first: 100, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        auditId
+        actorId
+        subgraph
+        patientId
+        entityType
+        entityId
+        purpose
+        action
+        outcome
+        fields {
+          path
+          outcome
+        }
+      }
+    }
+  }
+`;
+
+describe(`the audit trail through the gateway (${usingMysql ? 'MySQL' : 'SQLite'})`, () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ patients: 20, seed: 31 });
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function events(filter: { auditId?: string; patientId?: string }): Promise<Event[]> {
+    const out: Event[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const { body } = await stack.query<{
+        auditEvents: { nodes: Event[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+      }>(EVENTS, { ...filter, after }, 'auditor-1');
+      expect(body.errors).toBeUndefined();
+      out.push(...body.data!.auditEvents.nodes);
+      if (!body.data!.auditEvents.pageInfo.hasNextPage) return out;
+      after = body.data!.auditEvents.pageInfo.endCursor;
+    }
+  }
+
+  it("records every field a physician's chart query resolved, in every subgraph, under its audit id", async () => {
+    const patient = stack.data.identities.find((i) => i.sub === 'patient-1')!.patient_id!;
+    const meds = stack.data.medications.filter((m) => m.patientId === patient);
+    const notes = stack.data.notes.filter((n) => n.patientId === patient);
+    const token = await stack.token('physician-1');
+    const { body } = await stack.query(
+      `{ patient(id: "${patient}") { id name { family } ssn birthDate medications { id dosageText } notes { id type text } } }`,
+      undefined,
+      { token, auditId: 'chart-review-001' },
+    );
+    expect(body.errors).toBeUndefined();
+
+    const recorded = await events({ auditId: 'chart-review-001' });
+    expect(new Set(recorded.map((e) => e.subgraph))).toEqual(new Set(['patient', 'medication', 'notes']));
+    expect(
+      recorded.every(
+        (e) => e.actorId === 'physician-1' && e.auditId === 'chart-review-001' && e.purpose === 'TREATMENT',
+      ),
+    ).toBe(true);
+    const patientRead = recorded.find((e) => e.subgraph === 'patient' && e.entityType === 'Patient')!;
+    expect(patientRead.entityId).toBe(patient);
+    expect(patientRead.fields).toEqual(
+      expect.arrayContaining([
+        { path: 'Patient.id', outcome: 'CLEAR' },
+        { path: 'Patient.name', outcome: 'CLEAR' },
+        { path: 'Patient.ssn', outcome: 'MASKED' },
+        { path: 'Patient.birthDate', outcome: 'CLEAR' },
+      ]),
+    );
+    const medRecords = recorded.filter((e) => e.entityType === 'MedicationRequest');
+    expect(medRecords.map((e) => e.entityId).sort()).toEqual(meds.map((m) => m.id).sort());
+    expect(medRecords[0]!.fields).toEqual(
+      expect.arrayContaining([{ path: 'MedicationRequest.dosageText', outcome: 'CLEAR' }]),
+    );
+    expect(
+      recorded
+        .filter((e) => e.entityType === 'ClinicalNote')
+        .map((e) => e.entityId)
+        .sort(),
+    ).toEqual(notes.map((n) => n.id).sort());
+    // Records name fields and ids, never values.
+    const text = JSON.stringify(recorded);
+    const p = stack.data.patients.find((x) => x.id === patient)!;
+    for (const value of [p.family, p.ssn, p.birthDate, notes[0]!.text.slice(0, 30), meds[0]?.dosageText ?? 'n/a']) {
+      expect(text).not.toContain(value);
+    }
+  });
+
+  it('records denied attempts too', async () => {
+    const own = stack.data.identities.find((i) => i.sub === 'patient-1')!.patient_id!;
+    const other = stack.data.patients.find((p) => p.id !== own)!.id;
+    await stack.query(`{ patient(id: "${other}") { id name { family } } }`, undefined, {
+      token: await stack.token('patient-1'),
+      auditId: 'hop-attempt-001',
+    });
+    const recorded = await events({ auditId: 'hop-attempt-001' });
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]).toMatchObject({
+      actorId: 'patient-1',
+      entityId: other,
+      outcome: 'DENIED',
+      purpose: 'PATIENT_ACCESS',
+    });
+    expect(recorded[0]!.fields.every((f) => f.outcome === 'DENIED')).toBe(true);
+  });
+
+  it('keeps the created state of a note encrypted, and the record names no text', async () => {
+    const patient = stack.data.identities.find((i) => i.sub === 'patient-1')!.patient_id!;
+    const { body } = await stack.query<{ createClinicalNote: { id: string } }>(
+      `mutation { createClinicalNote(patientId: "${patient}", type: "progress", text: "Secret words about the patient") { id } }`,
+      undefined,
+      { token: await stack.token('physician-1'), auditId: 'note-write-001' },
+    );
+    expect(body.errors).toBeUndefined();
+    const recorded = await events({ auditId: 'note-write-001' });
+    const created = recorded.find((e) => e.action === 'CREATE')!;
+    expect(created).toMatchObject({
+      entityType: 'ClinicalNote',
+      entityId: body.data!.createClinicalNote.id,
+      patientId: patient,
+    });
+    expect(JSON.stringify(recorded)).not.toContain('Secret words');
+  });
+
+  it('shows a patient who read their record, when, which fields and why (accounting of disclosures)', async () => {
+    const { body } = await stack.query<{
+      accessHistory: { nodes: { actorId: string; purpose: string; fields: { path: string }[] }[] };
+    }>(
+      '{ accessHistory(first: 50) { totalCount nodes { actorId occurredAt purpose action fields { path outcome } } } }',
+      undefined,
+      'patient-1',
+    );
+    expect(body.errors).toBeUndefined();
+    const readers = body.data!.accessHistory.nodes.map((n) => n.actorId);
+    expect(readers).toContain('physician-1');
+    expect(body.data!.accessHistory.nodes.find((n) => n.actorId === 'physician-1')!.purpose).toBe('TREATMENT');
+    // Only their own record: patient-2's history is exactly the events about patient-2.
+    const patient2 = stack.data.identities.find((x) => x.sub === 'patient-2')!.patient_id!;
+    const other = await stack.query<{ accessHistory: { totalCount: number } }>(
+      '{ accessHistory { totalCount } }',
+      undefined,
+      'patient-2',
+    );
+    expect(other.body.data!.accessHistory.totalCount).toBe((await events({ patientId: patient2 })).length);
+  });
+
+  it('verifies the chain through the API, for auditors only', async () => {
+    const { body } = await stack.query<{ verifyAuditChain: { intact: boolean; checkedRecords: number } }>(
+      '{ verifyAuditChain { intact checkedRecords firstBrokenSequence } }',
+      undefined,
+      'auditor-1',
+    );
+    expect(body.data!.verifyAuditChain.intact).toBe(true);
+    expect(body.data!.verifyAuditChain.checkedRecords).toBeGreaterThan(5);
+    const nurse = await stack.query('{ verifyAuditChain { intact } }', undefined, 'nurse-1');
+    expect(nurse.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('loses no record and duplicates none when the audit subgraph stops under load and returns', async () => {
+    const ids = stack.data.patients.map((p) => p.id);
+    const token = await stack.token('billing-1');
+    let n = 0;
+    const fire = async (count: number) => {
+      const answers = await Promise.all(
+        Array.from({ length: count }, () => {
+          const i = n++;
+          return stack.query(`{ patient(id: "${ids[i % ids.length]}") { id gender } }`, undefined, {
+            token,
+            auditId: `load-${i}`,
+          });
+        }),
+      );
+      for (const a of answers) expect(a.body.errors).toBeUndefined();
+    };
+    await fire(20);
+    await stack.stopService('audit');
+    await fire(30); // answered: the records are fsync'd to the patient subgraph's spool
+    await stack.startService('audit');
+    await fire(20);
+    // The spool replays within seconds once the audit subgraph answers.
+    let recorded: Event[] = [];
+    for (let tries = 0; tries < 40; tries++) {
+      recorded = (await events({})).filter((e) => e.auditId.startsWith('load-'));
+      if (recorded.length >= 70) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(recorded).toHaveLength(70);
+    expect(new Set(recorded.map((e) => e.auditId)).size).toBe(70);
+    expect(new Set(recorded.map((e) => e.id)).size).toBe(70);
+    const intact = await stack.query<{ verifyAuditChain: { intact: boolean } }>(
+      '{ verifyAuditChain { intact } }',
+      undefined,
+      'auditor-1',
+    );
+    expect(intact.body.data!.verifyAuditChain.intact).toBe(true);
+  });
+});
