@@ -57,9 +57,12 @@ describe(`the audit trail through the gateway (${usingMysql ? 'MySQL' : 'SQLite'
     const out: Event[] = [];
     let after: string | null = null;
     for (;;) {
-      const { body } = await stack.query<{
-        auditEvents: { nodes: Event[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
-      }>(EVENTS, { ...filter, after }, 'auditor-1');
+      type Page = { auditEvents: { nodes: Event[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+      const { body }: { body: { data?: Page | null; errors?: unknown[] } } = await stack.query<Page>(
+        EVENTS,
+        { ...filter, after },
+        'auditor-1',
+      );
       expect(body.errors).toBeUndefined();
       out.push(...body.data!.auditEvents.nodes);
       if (!body.data!.auditEvents.pageInfo.hasNextPage) return out;
