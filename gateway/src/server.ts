@@ -18,6 +18,7 @@ import {
 } from '@ehr/common';
 import express from 'express';
 import { authenticate, type Authenticated } from './auth/authenticate.js';
+import { DisabledAccounts } from './auth/disabled-accounts.js';
 import { MemorySessionStore, RedisSessionStore, type SessionStore } from './auth/session-store.js';
 import { TokenVerifier } from './auth/token-verifier.js';
 import type { GatewayContext } from './context.js';
@@ -58,6 +59,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const sessions =
     deps.sessions ?? (config.redisUrl ? new RedisSessionStore(config.redisUrl) : new MemorySessionStore());
   const grants = new GrantLookup(config.subgraphUrls.audit, signer, sessions);
+  const disabled = new DisabledAccounts(config.subgraphUrls.audit, signer, logger);
+  disabled.start();
 
   const buildService = ({ name }: { name: string }) => {
     const url = config.subgraphUrls[name as SubgraphName];
@@ -112,6 +115,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       idleTimeoutS: config.auth.sessionIdleTimeoutS,
       clock,
       logger,
+      isDisabled: (sub) => disabled.has(sub),
       // Analysts work on the de-identified endpoint only.
       allowRoles: (roles) => roles.some((r) => r !== 'analyst'),
     }),
@@ -150,6 +154,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       idleTimeoutS: config.auth.sessionIdleTimeoutS,
       clock,
       logger,
+      isDisabled: (sub) => disabled.has(sub),
       allowRoles: (roles) => roles.includes('analyst'),
     }),
     express.json({ limit: '256kb' }),
@@ -183,6 +188,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       return running;
     },
     async stop() {
+      disabled.stop();
       await running?.close();
       await apollo.stop();
       await analytics.stop();

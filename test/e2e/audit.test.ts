@@ -118,6 +118,18 @@ describe(`the audit trail through the gateway (${usingMysql ? 'MySQL' : 'SQLite'
     }
   });
 
+  it('records every patient a listing returned', async () => {
+    const { body } = await stack.query<{ patients: { nodes: { id: string }[] } }>(
+      '{ patients(first: 5) { nodes { id gender } } }',
+      undefined,
+      { token: await stack.token('billing-1'), auditId: 'listing-001' },
+    );
+    const listed = body.data!.patients.nodes.map((n) => n.id).sort();
+    const recorded = await events({ auditId: 'listing-001' });
+    expect(recorded.map((e) => e.entityId).sort()).toEqual(listed);
+    expect(recorded.every((e) => e.purpose === 'PAYMENT')).toBe(true);
+  });
+
   it('records denied attempts too', async () => {
     const own = stack.data.identities.find((i) => i.sub === 'patient-1')!.patient_id!;
     const other = stack.data.patients.find((p) => p.id !== own)!.id;

@@ -152,13 +152,22 @@ describe('the shipped role policy', () => {
     });
   });
 
-  it('the auditor reads the audit log; nobody else does', () => {
+  it('the auditor reads the audit log; a patient only their own access history; nobody else either', () => {
     for (const role of ROLES) {
       expect([role, policy.decide(role, 'Query', 'auditEvents')]).toEqual([
         role,
         role === 'auditor' ? 'clear' : 'denied',
       ]);
+      expect([role, policy.decide(role, 'Query', 'accessHistory')]).toEqual([
+        role,
+        role === 'patient' ? 'clear' : 'denied',
+      ]);
       expect([role, policy.decide(role, 'AuditEvent', 'actorId')]).toEqual([
+        role,
+        role === 'auditor' || role === 'patient' ? 'clear' : 'denied',
+      ]);
+      // Only auditors see which request and audit id an event came from.
+      expect([role, policy.decide(role, 'AuditEvent', 'auditId')]).toEqual([
         role,
         role === 'auditor' ? 'clear' : 'denied',
       ]);

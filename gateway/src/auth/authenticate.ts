@@ -23,6 +23,8 @@ export interface AuthenticateOptions {
   idleTimeoutS: number;
   clock: () => number;
   logger: Logger;
+  /** Accounts the access monitor disabled (refused with 403 ACCOUNT_DISABLED). */
+  isDisabled?: (sub: string) => boolean;
   /** Which roles this endpoint serves (analysts only on /analytics/graphql, everyone else on /graphql). */
   allowRoles: (roles: readonly string[]) => boolean;
 }
@@ -62,6 +64,9 @@ export function authenticate(opts: AuthenticateOptions): express.RequestHandler 
       }
 
       const claims = await opts.verifier.verify(match[1]!);
+      if (opts.isDisabled?.(claims.sub)) {
+        throw new AuthError(403, 'ACCOUNT_DISABLED', 'This account is disabled; contact your administrator');
+      }
       const state = await opts.sessions.touch(claims.sid, claims.sub, opts.clock(), opts.idleTimeoutS);
       if (state === 'expired') {
         throw new AuthError(

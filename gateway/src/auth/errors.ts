@@ -2,7 +2,8 @@
 export class AuthError extends Error {
   constructor(
     readonly status: 400 | 401 | 403,
-    readonly code: 'UNAUTHENTICATED' | 'SESSION_EXPIRED' | 'FORBIDDEN' | 'BAD_REQUEST' | 'AUDIT_TRAIL_REQUIRED',
+    readonly code:
+      'UNAUTHENTICATED' | 'SESSION_EXPIRED' | 'FORBIDDEN' | 'BAD_REQUEST' | 'AUDIT_TRAIL_REQUIRED' | 'ACCOUNT_DISABLED',
     message: string,
     /** RFC 6750 error for WWW-Authenticate on 401s. */
     readonly oauthError: 'invalid_request' | 'invalid_token' = 'invalid_token',

@@ -8,7 +8,15 @@ import { createExclusive } from './atomic-file.js';
 export const OUTCOMES = { clear: 'CLEAR', masked: 'MASKED', denied: 'DENIED', error: 'ERROR' } as const;
 export type Outcome = (typeof OUTCOMES)[keyof typeof OUTCOMES];
 
-export const AUDIT_ACTIONS = ['READ', 'CREATE', 'BREAK_GLASS', 'REVIEW', 'LOGOUT'] as const;
+export const AUDIT_ACTIONS = [
+  'READ',
+  'CREATE',
+  'BREAK_GLASS',
+  'REVIEW',
+  'LOGOUT',
+  'ACCOUNT_DISABLED',
+  'ACCOUNT_ENABLED',
+] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /**

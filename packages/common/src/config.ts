@@ -44,6 +44,9 @@ const baseSchema = z.object({
   AUDIT_STATE_KEY_FILE: z.string().min(1).optional(),
   AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).max(100_000).default(100),
   AUDIT_CHECKPOINT_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(300),
+  ANOMALY_FACTOR: z.coerce.number().min(1).max(100).default(3),
+  ANOMALY_BASELINE_FLOOR: z.coerce.number().int().min(1).max(100_000).default(20),
+  ANOMALY_BASELINE_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   AUDIT_URL: url.default(`http://127.0.0.1:${SERVICES.audit}/graphql`),
   DEID_RESTRICTED_ZIP3: z
     .string()
@@ -91,6 +94,10 @@ export interface ServiceConfig {
   auditCheckpointIntervalS: number;
   /** Where the data subgraphs send their access records. */
   auditUrl: string;
+  /** Access monitor: an hour over factor x baseline distinct patients is an incident. */
+  anomalyFactor: number;
+  anomalyBaselineFloor: number;
+  anomalyBaselineDays: number;
 }
 
 export interface AuthConfig {
@@ -164,6 +171,9 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
     auditCheckpointEvery: e.AUDIT_CHECKPOINT_EVERY,
     auditCheckpointIntervalS: e.AUDIT_CHECKPOINT_INTERVAL_S,
     auditUrl: e.AUDIT_URL,
+    anomalyFactor: e.ANOMALY_FACTOR,
+    anomalyBaselineFloor: e.ANOMALY_BASELINE_FLOOR,
+    anomalyBaselineDays: e.ANOMALY_BASELINE_DAYS,
   };
   if (config.nodeEnv === 'production' && service !== 'gateway') {
     const missing = [];

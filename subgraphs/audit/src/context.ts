@@ -4,6 +4,8 @@ import type { DataSource } from 'typeorm';
 import { BreakGlassRepository } from './break-glass-repository.js';
 import { loadCheckpointKey } from './checkpoint-key.js';
 import { AuditRepository } from './repository.js';
+import type { AuditWriter } from './audit-writer.js';
+import { auditServices } from './shared-writer.js';
 
 /** Per-request context of the audit subgraph. */
 export interface AuditContext extends BaseSubgraphContext {
@@ -13,11 +15,23 @@ export interface AuditContext extends BaseSubgraphContext {
   config: ServiceConfig;
   logger: Logger;
   checkpointKey: KeyObject;
+  writer: AuditWriter;
 }
 
-export function createContextFactory({ db, config, logger }: SubgraphDeps) {
+export function createContextFactory(deps: SubgraphDeps) {
+  const { db, config, logger } = deps;
+  const { writer } = auditServices(deps);
   const repo = new AuditRepository(db);
   const grants = new BreakGlassRepository(db);
   const checkpointKey = loadCheckpointKey(config.auditCheckpointKeyFile, config.database.dataDir).publicKey;
-  return (base: BaseSubgraphContext): AuditContext => ({ ...base, db, repo, grants, config, logger, checkpointKey });
+  return (base: BaseSubgraphContext): AuditContext => ({
+    ...base,
+    db,
+    repo,
+    grants,
+    config,
+    logger,
+    checkpointKey,
+    writer,
+  });
 }

@@ -9,9 +9,12 @@ import {
 } from '@ehr/common';
 import express from 'express';
 import { z } from 'zod';
-import { AuditWriter } from './audit-writer.js';
 import { BreakGlassRepository } from './break-glass-repository.js';
-import { loadCheckpointKey } from './checkpoint-key.js';
+import { AccountStatusRecord } from './entities/index.js';
+import { auditServices } from './shared-writer.js';
+
+/** Where every gateway replica reads which accounts are disabled (polled every 2 s). */
+export const DISABLED_ACCOUNTS_PATH = '/internal/disabled-accounts';
 
 /** Where the gateway asks for the caller's active break-glass grants (internal, not in the supergraph). */
 export const ACTIVE_GRANTS_PATH = '/internal/active-grants';
@@ -26,8 +29,7 @@ const batchSchema = z.object({ records: z.array(auditRecordSchema).max(10_000) }
 export function auditRoutes(deps: SubgraphDeps) {
   const grants = new BreakGlassRepository(deps.db);
   const ingestKey = loadIngestKey(deps.config.auditIngestKeyFile, deps.config.database.dataDir);
-  const { privateKey } = loadCheckpointKey(deps.config.auditCheckpointKeyFile, deps.config.database.dataDir);
-  const writer = new AuditWriter(deps.db, privateKey, deps.config.auditCheckpointEvery, deps.logger);
+  const { writer, monitor } = auditServices(deps);
   setInterval(() => void writer.checkpointNow(), deps.config.auditCheckpointIntervalS * 1000).unref();
   return (app: express.Express) => {
     app.post(ACTIVE_GRANTS_PATH, requireInternalToken(deps.verifier, 'audit', deps.logger), async (_req, res, next) => {
@@ -45,6 +47,20 @@ export function auditRoutes(deps: SubgraphDeps) {
         next(err);
       }
     });
+    app.post(
+      DISABLED_ACCOUNTS_PATH,
+      requireInternalToken(deps.verifier, 'audit', deps.logger),
+      async (_req, res, next) => {
+        try {
+          const rows = await deps.db
+            .getRepository(AccountStatusRecord)
+            .find({ where: { disabled: true }, select: { actorId: true } });
+          res.json({ disabled: rows.map((r) => r.actorId) });
+        } catch (err) {
+          next(err);
+        }
+      },
+    );
     app.post(AUDIT_BATCH_PATH, express.text({ type: 'application/json', limit: '20mb' }), async (req, res, next) => {
       try {
         const body = typeof req.body === 'string' ? req.body : '';
@@ -59,6 +75,8 @@ export function auditRoutes(deps: SubgraphDeps) {
           return;
         }
         res.json(await writer.append(parsed.data.records));
+        // After the answer: the monitor must not slow the request it watches.
+        void monitor.observe(parsed.data.records);
       } catch (err) {
         next(err);
       }

@@ -26,3 +26,4 @@ export { migrations } from './migrations/index.js';
 export { verifyChain, type ChainStatus } from './verify-chain.js';
 export { loadCheckpointKey } from './checkpoint-key.js';
 export { AuditWriter } from './audit-writer.js';
+export { AnomalyMonitor, setAccount } from './anomaly-monitor.js';

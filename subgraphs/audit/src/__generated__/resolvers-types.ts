@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { AuditEventRecord, BreakGlassGrantRecord } from '../entities/index.js';
+import type { AuditEventRecord, BreakGlassGrantRecord, SecurityIncidentRecord, AccountStatusRecord } from '../entities/index.js';
 import type { AuditContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -13,6 +13,16 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   _FieldSet: { input: unknown; output: unknown; }
+};
+
+/** Whether an account may use the gateway. */
+export type AccountStatus = {
+  __typename?: 'AccountStatus';
+  actorId: Scalars['String']['output'];
+  changedAt: Scalars['String']['output'];
+  changedBy: Scalars['String']['output'];
+  disabled: Scalars['Boolean']['output'];
+  reason: Scalars['String']['output'];
 };
 
 /** The audit log's integrity, as verifyAuditChain found it. */
@@ -93,6 +103,8 @@ export type Mutation = {
    * (at least 15 characters) is kept for review; the grant raises an alert and joins the review queue.
    */
   breakGlass: BreakGlassGrant;
+  /** An admin re-enables an account the access monitor disabled (recorded in the audit trail). */
+  enableAccount: AccountStatus;
   /** Ends the caller's session: the gateway refuses its token from now on. */
   logout: Scalars['Boolean']['output'];
   /** An auditor closes a grant: outcome JUSTIFIED or UNJUSTIFIED, with a comment. */
@@ -103,6 +115,12 @@ export type Mutation = {
 export type MutationBreakGlassArgs = {
   patientId: Scalars['ID']['input'];
   reason: Scalars['String']['input'];
+};
+
+
+export type MutationEnableAccountArgs = {
+  actorId: Scalars['String']['input'];
+  comment: Scalars['String']['input'];
 };
 
 
@@ -129,6 +147,8 @@ export type Query = {
   auditEvents: AuditEventConnection;
   /** Break-glass grants awaiting or past review, newest first (status: OPEN or REVIEWED). */
   breakGlassReviews: BreakGlassGrantConnection;
+  /** Incidents raised by the access monitor, newest first. */
+  securityIncidents: SecurityIncidentConnection;
   /** Recomputes the audit log's hash chain and checks its signed checkpoints. */
   verifyAuditChain: AuditChainStatus;
 };
@@ -156,6 +176,31 @@ export type QueryBreakGlassReviewsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QuerySecurityIncidentsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Raised when a user touches far more patients in an hour than their own baseline. */
+export type SecurityIncident = {
+  __typename?: 'SecurityIncident';
+  actorId: Scalars['String']['output'];
+  baseline: Scalars['Int']['output'];
+  createdAt: Scalars['String']['output'];
+  distinctPatients: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  /** UNUSUAL_PHI_ACCESS */
+  kind: Scalars['String']['output'];
+  /** critical */
+  severity: Scalars['String']['output'];
+};
+
+export type SecurityIncidentConnection = {
+  __typename?: 'SecurityIncidentConnection';
+  nodes: Array<SecurityIncident>;
+  totalCount: Scalars['Int']['output'];
 };
 
 
@@ -231,9 +276,10 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AccountStatus: ResolverTypeWrapper<AccountStatusRecord>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   AuditChainStatus: ResolverTypeWrapper<AuditChainStatus>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   AuditEvent: ResolverTypeWrapper<AuditEventRecord>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversTypes['AuditEvent']> }>;
@@ -243,14 +289,17 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SecurityIncident: ResolverTypeWrapper<SecurityIncidentRecord>;
+  SecurityIncidentConnection: ResolverTypeWrapper<Omit<SecurityIncidentConnection, 'nodes'> & { nodes: Array<ResolversTypes['SecurityIncident']> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AccountStatus: AccountStatusRecord;
+  Boolean: Scalars['Boolean']['output'];
   AuditChainStatus: AuditChainStatus;
   Int: Scalars['Int']['output'];
-  Boolean: Scalars['Boolean']['output'];
   AuditEvent: AuditEventRecord;
   ID: Scalars['ID']['output'];
   AuditEventConnection: Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['AuditEvent']> };
@@ -260,6 +309,8 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  SecurityIncident: SecurityIncidentRecord;
+  SecurityIncidentConnection: Omit<SecurityIncidentConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['SecurityIncident']> };
   String: Scalars['String']['output'];
 };
 
@@ -270,6 +321,14 @@ export type PhiDirectiveArgs = {
 };
 
 export type PhiDirectiveResolver<Result, Parent, ContextType = AuditContext, Args = PhiDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AccountStatusResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['AccountStatus'] = ResolversParentTypes['AccountStatus']> = {
+  actorId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  changedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  changedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  disabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
 
 export type AuditChainStatusResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['AuditChainStatus'] = ResolversParentTypes['AuditChainStatus']> = {
   checkedRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -327,6 +386,7 @@ export type FieldAccessResolvers<ContextType = AuditContext, ParentType extends 
 
 export type MutationResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   breakGlass?: Resolver<ResolversTypes['BreakGlassGrant'], ParentType, ContextType, RequireFields<MutationBreakGlassArgs, 'patientId' | 'reason'>>;
+  enableAccount?: Resolver<ResolversTypes['AccountStatus'], ParentType, ContextType, RequireFields<MutationEnableAccountArgs, 'actorId' | 'comment'>>;
   logout?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reviewBreakGlass?: Resolver<ResolversTypes['BreakGlassGrant'], ParentType, ContextType, RequireFields<MutationReviewBreakGlassArgs, 'comment' | 'id' | 'outcome'>>;
 };
@@ -340,10 +400,27 @@ export type QueryResolvers<ContextType = AuditContext, ParentType extends Resolv
   accessHistory?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<QueryAccessHistoryArgs>>;
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<QueryAuditEventsArgs>>;
   breakGlassReviews?: Resolver<ResolversTypes['BreakGlassGrantConnection'], ParentType, ContextType, Partial<QueryBreakGlassReviewsArgs>>;
+  securityIncidents?: Resolver<ResolversTypes['SecurityIncidentConnection'], ParentType, ContextType, Partial<QuerySecurityIncidentsArgs>>;
   verifyAuditChain?: Resolver<ResolversTypes['AuditChainStatus'], ParentType, ContextType>;
 };
 
+export type SecurityIncidentResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['SecurityIncident'] = ResolversParentTypes['SecurityIncident']> = {
+  actorId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  baseline?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  distinctPatients?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  severity?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SecurityIncidentConnectionResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['SecurityIncidentConnection'] = ResolversParentTypes['SecurityIncidentConnection']> = {
+  nodes?: Resolver<Array<ResolversTypes['SecurityIncident']>, ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = AuditContext> = {
+  AccountStatus?: AccountStatusResolvers<ContextType>;
   AuditChainStatus?: AuditChainStatusResolvers<ContextType>;
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
@@ -353,6 +430,8 @@ export type Resolvers<ContextType = AuditContext> = {
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SecurityIncident?: SecurityIncidentResolvers<ContextType>;
+  SecurityIncidentConnection?: SecurityIncidentConnectionResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = AuditContext> = {

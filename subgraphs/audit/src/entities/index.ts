@@ -1,7 +1,21 @@
 import { AuditChainHeadRecord, AuditCheckpointRecord } from './audit-chain.js';
 import { AuditEventRecord } from './audit-event.js';
 import { BreakGlassGrantRecord } from './break-glass-grant.js';
+import { AccountStatusRecord, SecurityIncidentRecord } from './security.js';
 
 export { AuditEventRecord, type FieldAccessRecord } from './audit-event.js';
-export { AuditChainHeadRecord, AuditCheckpointRecord, BreakGlassGrantRecord };
-export const entities = [AuditEventRecord, BreakGlassGrantRecord, AuditChainHeadRecord, AuditCheckpointRecord];
+export {
+  AccountStatusRecord,
+  AuditChainHeadRecord,
+  AuditCheckpointRecord,
+  BreakGlassGrantRecord,
+  SecurityIncidentRecord,
+};
+export const entities = [
+  AuditEventRecord,
+  BreakGlassGrantRecord,
+  AuditChainHeadRecord,
+  AuditCheckpointRecord,
+  SecurityIncidentRecord,
+  AccountStatusRecord,
+];

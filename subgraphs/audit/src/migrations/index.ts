@@ -1,6 +1,12 @@
 import { CreateAuditLog1764000000000 } from './1764000000000-create-audit-log.js';
 import { CreateBreakGlass1764100000000 } from './1764100000000-create-break-glass.js';
 import { CreateAuditChain1764200000000 } from './1764200000000-create-audit-chain.js';
+import { CreateSecurity1764300000000 } from './1764300000000-create-security.js';
 
 /** In order; each runs once, recorded in schema_migrations. */
-export const migrations = [CreateAuditLog1764000000000, CreateBreakGlass1764100000000, CreateAuditChain1764200000000];
+export const migrations = [
+  CreateAuditLog1764000000000,
+  CreateBreakGlass1764100000000,
+  CreateAuditChain1764200000000,
+  CreateSecurity1764300000000,
+];

@@ -1,5 +1,6 @@
 import { badInput, notFound, parseId, raiseAlert } from '@ehr/common';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
+import { setAccount } from '../anomaly-monitor.js';
 
 const REASON_MIN = 15;
 const REASON_MAX = 1000;
@@ -36,4 +37,14 @@ export const Mutation: MutationResolvers = {
   },
   // The gateway revokes the session before this runs; answering records that it happened.
   logout: () => true,
+  enableAccount: async (_root, args, ctx) => {
+    if (!/^[A-Za-z0-9._:@-]{1,128}$/.test(args.actorId)) throw badInput('Argument "actorId" is not an account id');
+    const comment = args.comment.trim();
+    if (comment.length < 5 || comment.length > 500) throw badInput('Argument "comment" must be 5-500 characters');
+    return setAccount(ctx.db, ctx.writer, args.actorId, false, `re-enabled: ${comment}`, ctx.identity.sub, {
+      auditId: ctx.identity.auditId,
+      requestId: ctx.identity.requestId,
+      ipAddress: ctx.identity.clientIp,
+    });
+  },
 };

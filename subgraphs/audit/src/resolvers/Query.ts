@@ -2,6 +2,7 @@ import { badInput, decodeCursor, encodeCursor, forbidden, parseFirst, parseId } 
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import type { AuditContext } from '../context.js';
 import type { AuditFilter } from '../repository.js';
+import { SecurityIncidentRecord } from '../entities/index.js';
 import { verifyChain } from '../verify-chain.js';
 
 const WORD = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -63,6 +64,11 @@ export const Query: QueryResolvers = {
     return eventPage(ctx, { patientId: ctx.identity.patientId }, args.first, args.after);
   },
   verifyAuditChain: async (_root, _args, ctx) => verifyChain(ctx.db, ctx.checkpointKey),
+  securityIncidents: async (_root, args, ctx) => {
+    const repo = ctx.db.getRepository(SecurityIncidentRecord);
+    const nodes = await repo.find({ order: { createdAt: 'DESC' }, take: parseFirst(args.first) });
+    return { nodes, totalCount: await repo.count() };
+  },
   breakGlassReviews: async (_root, args, ctx) => {
     if (args.status != null && args.status !== 'OPEN' && args.status !== 'REVIEWED') {
       throw badInput('Argument "status" must be OPEN or REVIEWED');
