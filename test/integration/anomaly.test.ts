@@ -45,7 +45,7 @@ describe(`access anomalies on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     db = testDatabase();
     ds = await openDatabase({ subgraph: 'audit', config: db.config, entities, migrations, logger });
     writer = new AuditWriter(ds, loadCheckpointKey(undefined, db.config.dataDir).privateKey, 100, logger);
-    monitor = new AnomalyMonitor(ds, writer, { factor: 3, floor: 20, days: 14, alertWebhookUrl: undefined }, logger);
+    monitor = new AnomalyMonitor(ds, writer, { factor: 3, floor: 20, days: 14, alertWebhookUrl: undefined }, logger, 0);
   });
   afterEach(async () => {
     await ds?.destroy();

@@ -26,22 +26,41 @@ const DAY = 24 * HOUR;
  */
 export class AnomalyMonitor {
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly dirty = new Set<string>();
+  private scheduled: Promise<void> | undefined;
+  private lastPass = 0;
+  private readonly baselines = new Map<string, { day: string; value: number }>();
 
   constructor(
     private readonly db: DataSource,
     private readonly writer: AuditWriter,
     private readonly settings: AnomalySettings,
     private readonly logger: Logger,
+    /** At most one pass per interval: under load a user is checked once a second, not per request. */
+    private readonly minIntervalMs = 1000,
   ) {}
 
-  /** Checks the actors of a stored batch; serialised so one burst raises one incident. */
-  observe(records: AuditRecordInput[], now = new Date()): Promise<void> {
-    const actors = [...new Set(records.filter((r) => r.patientId && r.action === 'READ').map((r) => r.actorId))];
-    const run = this.tail.then(() => Promise.all(actors.map((a) => this.check(a, now))));
-    this.tail = run.catch((err: unknown) =>
-      this.logger.error({ errorName: (err as Error).name }, 'anomaly check failed'),
-    );
-    return run.then(() => undefined);
+  /**
+   * Marks the actors of a stored batch and checks them in the next pass (serialised, so one
+   * burst raises one incident). Resolves when that pass is done.
+   */
+  observe(records: AuditRecordInput[], now?: Date): Promise<void> {
+    for (const r of records) if (r.patientId && r.action === 'READ') this.dirty.add(r.actorId);
+    if (!this.scheduled) {
+      const wait = Math.max(0, this.lastPass + this.minIntervalMs - Date.now());
+      this.scheduled = new Promise<void>((resolve) => setTimeout(resolve, wait)).then(() => {
+        this.scheduled = undefined;
+        this.lastPass = Date.now();
+        const actors = [...this.dirty];
+        this.dirty.clear();
+        const run = this.tail.then(() => Promise.all(actors.map((a) => this.check(a, now ?? new Date()))));
+        this.tail = run.catch((err: unknown) =>
+          this.logger.error({ errorName: (err as Error).name }, 'anomaly check failed'),
+        );
+        return this.tail.then(() => undefined);
+      });
+    }
+    return this.scheduled;
   }
 
   async distinctPatients(actorId: string, from: Date, to: Date): Promise<number> {
@@ -56,7 +75,17 @@ export class AnomalyMonitor {
     return Number(row?.n ?? 0);
   }
 
+  /** The baseline changes once a day at most: computed once per user per day. */
   async baseline(actorId: string, now: Date): Promise<number> {
+    const day = now.toISOString().slice(0, 10);
+    const cached = this.baselines.get(actorId);
+    if (cached?.day === day) return cached.value;
+    const value = await this.computeBaseline(actorId, now);
+    this.baselines.set(actorId, { day, value });
+    return value;
+  }
+
+  private async computeBaseline(actorId: string, now: Date): Promise<number> {
     const start = new Date(
       Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - this.settings.days * DAY,
     );

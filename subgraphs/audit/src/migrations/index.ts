@@ -2,6 +2,7 @@ import { CreateAuditLog1764000000000 } from './1764000000000-create-audit-log.js
 import { CreateBreakGlass1764100000000 } from './1764100000000-create-break-glass.js';
 import { CreateAuditChain1764200000000 } from './1764200000000-create-audit-chain.js';
 import { CreateSecurity1764300000000 } from './1764300000000-create-security.js';
+import { IndexAuditByActorTime1764400000000 } from './1764400000000-index-audit-by-actor-time.js';
 
 /** In order; each runs once, recorded in schema_migrations. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   CreateBreakGlass1764100000000,
   CreateAuditChain1764200000000,
   CreateSecurity1764300000000,
+  IndexAuditByActorTime1764400000000,
 ];
