@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { SERVICE_ENTRY } from '../../packages/cli/src/paths';
 import { startChild, stopAll, waitReady, type Child } from '../../packages/cli/src/process-group';
@@ -31,6 +32,22 @@ describe('startup faults', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toEqual([`patient: cannot reach MySQL at 127.0.0.1:${closed}: ECONNREFUSED`]);
     expect(r.stderr).not.toContain('s3cret');
+  });
+
+  it('refuses development keys and tokens in production', async () => {
+    const gateway = await runToExit(SERVICE_ENTRY.gateway, { NODE_ENV: 'production', GATEWAY_PORT: '0' });
+    expect(gateway.code).toBe(1);
+    expect(gateway.stderr).toMatch(/AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE is required in production/);
+    expect(gateway.stderr).toMatch(/INTERNAL_PRIVATE_KEY_FILE is required in production/);
+    const subgraph = await runToExit(SERVICE_ENTRY.notes, { NODE_ENV: 'production', NOTES_PORT: '0' });
+    expect(subgraph.code).toBe(1);
+    expect(subgraph.stderr).toMatch(/INTERNAL_PUBLIC_KEY_FILE is required in production/);
+    const token = await runToExit(path.resolve(__dirname, '../../packages/cli/dist/token.js'), {
+      NODE_ENV: 'production',
+    });
+    expect(token.code).toBe(1);
+    expect(token.stdout).toBe('');
+    expect(token.stderr).toMatch(/development tokens are refused with NODE_ENV=production/);
   });
 
   it('exits non-zero with every configuration problem on one line', async () => {
