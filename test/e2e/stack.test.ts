@@ -1,90 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { print } from 'graphql';
+import { PatientChartDocument, PatientListDocument } from '../__generated__/operations';
 import { usingMysql } from '../helpers/database';
 import { startStack, type Stack } from '../helpers/stack';
 
-const CHART = /* GraphQL */ `
-  query Chart($id: ID!) {
-    patient(id: $id) {
-      id
-      name {
-        family
-      }
-      birthDate
-      careTeam {
-        role
-        practitioner {
-          id
-          name {
-            family
-          }
-        }
-      }
-      medications {
-        id
-        medication {
-          code
-          display
-        }
-        prescriber {
-          id
-          name {
-            family
-          }
-        }
-      }
-      notes {
-        id
-        type
-        author {
-          id
-          name {
-            family
-          }
-        }
-      }
-    }
-  }
-`;
-
-const LIST = /* GraphQL */ `
-  query List($first: Int) {
-    patients(first: $first) {
-      totalCount
-      nodes {
-        id
-        name {
-          family
-        }
-        careTeam {
-          role
-          practitioner {
-            name {
-              family
-            }
-          }
-        }
-        medications {
-          id
-          status
-          prescriber {
-            name {
-              family
-            }
-          }
-        }
-        notes {
-          id
-          type
-          author {
-            name {
-              family
-            }
-          }
-        }
-      }
-    }
-  }
-`;
+// The typed operations graphql-codegen generates from test/operations/*.graphql.
+const CHART = print(PatientChartDocument);
+const LIST = print(PatientListDocument);
 
 describe(`the stack end to end (real processes, ${usingMysql ? 'MySQL' : 'SQLite'})`, () => {
   let stack: Stack;
