@@ -1,4 +1,4 @@
-import { createLogger, SUBGRAPHS, type SubgraphName } from '@ehr/common';
+import { createLogger, devKeyPair, SUBGRAPHS, type SubgraphName } from '@ehr/common';
 import { SERVICE_ENTRY } from '../../packages/cli/src/paths';
 import { startChild, stopAll, waitReady, type Child } from '../../packages/cli/src/process-group';
 import { generateSeedData, type SeedData } from '../../packages/cli/src/seed/generate';
@@ -62,6 +62,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   options.arrange?.(data);
   await writeSeedData(data, db.config, createLogger('test-seed', 'silent'), seedValue);
   const tokens = await devTokens(db.config.dataDir);
+  // The internal-token pair exists before any service starts, as the launcher does it.
+  await devKeyPair(db.config.dataDir, 'internal');
   const names: ServiceName[] = [...SUBGRAPHS, 'gateway'];
   const ports = {} as Record<ServiceName, number>;
   for (const n of names) ports[n] = await freePort();

@@ -1,4 +1,4 @@
-import { loadConfig, loadGatewayConfig, SERVICES, SUBGRAPHS, describeDatabase } from '@ehr/common';
+import { devKeyPair, loadConfig, loadGatewayConfig, SERVICES, SUBGRAPHS, describeDatabase } from '@ehr/common';
 import { SEED_ENTRY, SERVICE_ENTRY } from './paths.js';
 import { startChild, stopAll, waitReady, type Child } from './process-group.js';
 
@@ -31,6 +31,8 @@ async function main(): Promise<void> {
     };
 
     process.stdout.write(`database: ${describeDatabase(base.database, '*')}\n`);
+    // Development keys are made once, here, before the services that share them start.
+    if (!base.internalPublicKeyFile) await devKeyPair(base.database.dataDir, 'internal');
     const seed = startChild('seed', SEED_ENTRY, env, ['--if-empty', '--patients', '50']);
     children.push(seed);
     if ((await seed.exited) !== 0) throw new Error('seeding failed');

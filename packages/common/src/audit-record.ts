@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   'LOGOUT',
   'ACCOUNT_DISABLED',
   'ACCOUNT_ENABLED',
+  'READ_STATE',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,5 +1,11 @@
 import type { KeyObject } from 'node:crypto';
-import type { BaseSubgraphContext, Logger, ServiceConfig, SubgraphDeps } from '@ehr/common';
+import {
+  loadStateKey,
+  type BaseSubgraphContext,
+  type Logger,
+  type ServiceConfig,
+  type SubgraphDeps,
+} from '@ehr/common';
 import type { DataSource } from 'typeorm';
 import { BreakGlassRepository } from './break-glass-repository.js';
 import { loadCheckpointKey } from './checkpoint-key.js';
@@ -16,11 +22,14 @@ export interface AuditContext extends BaseSubgraphContext {
   logger: Logger;
   checkpointKey: KeyObject;
   writer: AuditWriter;
+  /** Opens sealed mutation states (auditEventState). */
+  stateKey: Buffer;
 }
 
 export function createContextFactory(deps: SubgraphDeps) {
   const { db, config, logger } = deps;
   const { writer } = auditServices(deps);
+  const stateKey = loadStateKey(config.auditStateKeyFile, config.database.dataDir);
   const repo = new AuditRepository(db);
   const grants = new BreakGlassRepository(db);
   const checkpointKey = loadCheckpointKey(config.auditCheckpointKeyFile, config.database.dataDir).publicKey;
@@ -33,5 +42,6 @@ export function createContextFactory(deps: SubgraphDeps) {
     logger,
     checkpointKey,
     writer,
+    stateKey,
   });
 }

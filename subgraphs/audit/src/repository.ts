@@ -1,4 +1,4 @@
-import { LessThan, Like, MoreThanOrEqual, Raw, type DataSource, type FindOptionsWhere } from 'typeorm';
+import { LessThan, Like, MoreThanOrEqual, Not, Raw, type DataSource, type FindOptionsWhere } from 'typeorm';
 import { AuditEventRecord } from './entities/index.js';
 
 export interface AuditFilter {
@@ -8,6 +8,8 @@ export interface AuditFilter {
   outcome?: string;
   from?: string;
   to?: string;
+  /** Leave out reads of the log itself (a patient's accounting lists disclosures, not audits). */
+  excludeLogReads?: boolean;
 }
 
 /** Reads the log newest first. There is deliberately no update or delete here. */
@@ -19,6 +21,7 @@ export class AuditRepository {
     if (filter.patientId) where.patientId = filter.patientId;
     if (filter.actorId) where.actorId = filter.actorId;
     if (filter.auditId) where.auditId = filter.auditId;
+    if (filter.excludeLogReads) where.subgraph = Not('audit');
     // The fields column is JSON text; an outcome appears in it as "outcome":"DENIED".
     if (filter.outcome) where.fields = Like(`%"outcome":"${filter.outcome}"%`);
     if (filter.from && filter.to) {

@@ -62,6 +62,15 @@ export type AuditEventConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** A mutation's recorded state, decrypted for an authorised reader. */
+export type AuditEventState = {
+  __typename?: 'AuditEventState';
+  after?: Maybe<Scalars['String']['output']>;
+  /** JSON, or null when the event kept none. */
+  before?: Maybe<Scalars['String']['output']>;
+  eventId: Scalars['ID']['output'];
+};
+
 /** An emergency-access grant and its review. */
 export type BreakGlassGrant = {
   __typename?: 'BreakGlassGrant';
@@ -143,6 +152,11 @@ export type Query = {
    * (the accounting of disclosures, 45 CFR 164.528). Newest first.
    */
   accessHistory: AuditEventConnection;
+  /**
+   * The sealed before/after state a mutation left in the audit trail, decrypted (JSON). Needs its
+   * own permission, and reading it is itself recorded.
+   */
+  auditEventState?: Maybe<AuditEventState>;
   /** Access records, newest first, filtered by any combination of the arguments. */
   auditEvents: AuditEventConnection;
   /** Break-glass grants awaiting or past review, newest first (status: OPEN or REVIEWED). */
@@ -157,6 +171,11 @@ export type Query = {
 export type QueryAccessHistoryArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryAuditEventStateArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -283,6 +302,7 @@ export type ResolversTypes = {
   AuditEvent: ResolverTypeWrapper<AuditEventRecord>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversTypes['AuditEvent']> }>;
+  AuditEventState: ResolverTypeWrapper<AuditEventState>;
   BreakGlassGrant: ResolverTypeWrapper<BreakGlassGrantRecord>;
   BreakGlassGrantConnection: ResolverTypeWrapper<Omit<BreakGlassGrantConnection, 'nodes'> & { nodes: Array<ResolversTypes['BreakGlassGrant']> }>;
   FieldAccess: ResolverTypeWrapper<FieldAccess>;
@@ -303,6 +323,7 @@ export type ResolversParentTypes = {
   AuditEvent: AuditEventRecord;
   ID: Scalars['ID']['output'];
   AuditEventConnection: Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['AuditEvent']> };
+  AuditEventState: AuditEventState;
   BreakGlassGrant: BreakGlassGrantRecord;
   BreakGlassGrantConnection: Omit<BreakGlassGrantConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['BreakGlassGrant']> };
   FieldAccess: FieldAccess;
@@ -358,6 +379,12 @@ export type AuditEventConnectionResolvers<ContextType = AuditContext, ParentType
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type AuditEventStateResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['AuditEventState'] = ResolversParentTypes['AuditEventState']> = {
+  after?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  before?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type BreakGlassGrantResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['BreakGlassGrant'] = ResolversParentTypes['BreakGlassGrant']> = {
   actorId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -398,6 +425,7 @@ export type PageInfoResolvers<ContextType = AuditContext, ParentType extends Res
 
 export type QueryResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   accessHistory?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<QueryAccessHistoryArgs>>;
+  auditEventState?: Resolver<Maybe<ResolversTypes['AuditEventState']>, ParentType, ContextType, RequireFields<QueryAuditEventStateArgs, 'id'>>;
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<QueryAuditEventsArgs>>;
   breakGlassReviews?: Resolver<ResolversTypes['BreakGlassGrantConnection'], ParentType, ContextType, Partial<QueryBreakGlassReviewsArgs>>;
   securityIncidents?: Resolver<ResolversTypes['SecurityIncidentConnection'], ParentType, ContextType, Partial<QuerySecurityIncidentsArgs>>;
@@ -424,6 +452,7 @@ export type Resolvers<ContextType = AuditContext> = {
   AuditChainStatus?: AuditChainStatusResolvers<ContextType>;
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
+  AuditEventState?: AuditEventStateResolvers<ContextType>;
   BreakGlassGrant?: BreakGlassGrantResolvers<ContextType>;
   BreakGlassGrantConnection?: BreakGlassGrantConnectionResolvers<ContextType>;
   FieldAccess?: FieldAccessResolvers<ContextType>;

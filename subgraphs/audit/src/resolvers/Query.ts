@@ -1,8 +1,9 @@
-import { badInput, decodeCursor, encodeCursor, forbidden, parseFirst, parseId } from '@ehr/common';
+import { badInput, decodeCursor, encodeCursor, forbidden, openState, parseFirst, parseId } from '@ehr/common';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import type { AuditContext } from '../context.js';
 import type { AuditFilter } from '../repository.js';
-import { SecurityIncidentRecord } from '../entities/index.js';
+import { AuditEventRecord, SecurityIncidentRecord } from '../entities/index.js';
+import { recordLogRead } from '../log-reads.js';
 import { verifyChain } from '../verify-chain.js';
 
 const WORD = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -44,6 +45,13 @@ export const Query: QueryResolvers = {
     if (args.outcome != null && !OUTCOME_WORDS.includes(args.outcome)) {
       throw badInput(`Argument "outcome" must be one of ${OUTCOME_WORDS.join(', ')}`);
     }
+    await recordLogRead(
+      ctx,
+      'READ',
+      'AuditLog',
+      null,
+      args.patientId == null ? null : parseId(args.patientId, 'patientId'),
+    );
     return eventPage(
       ctx,
       {
@@ -61,9 +69,19 @@ export const Query: QueryResolvers = {
   accessHistory: async (_root, args, ctx) => {
     // Only ever the caller's own record: the patient id comes from the token, not an argument.
     if (!ctx.identity.patientId) throw forbidden('Access history is for patients, about their own record');
-    return eventPage(ctx, { patientId: ctx.identity.patientId }, args.first, args.after);
+    await recordLogRead(ctx, 'READ', 'AccessHistory', null, ctx.identity.patientId);
+    return eventPage(ctx, { patientId: ctx.identity.patientId, excludeLogReads: true }, args.first, args.after);
   },
   verifyAuditChain: async (_root, _args, ctx) => verifyChain(ctx.db, ctx.checkpointKey),
+  auditEventState: async (_root, args, ctx) => {
+    const id = parseId(args.id);
+    const event = await ctx.db.getRepository(AuditEventRecord).findOneBy({ id });
+    if (!event) return null;
+    // Reading a state is itself recorded, before it is returned.
+    await recordLogRead(ctx, 'READ_STATE', 'AuditEventState', id, event.patientId);
+    const open = (sealed: string | null) => (sealed ? JSON.stringify(openState(ctx.stateKey, sealed)) : null);
+    return { eventId: id, before: open(event.beforeState), after: open(event.afterState) };
+  },
   securityIncidents: async (_root, args, ctx) => {
     const repo = ctx.db.getRepository(SecurityIncidentRecord);
     const nodes = await repo.find({ order: { createdAt: 'DESC' }, take: parseFirst(args.first) });

@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { purposeFor, type AuditAction } from '@ehr/common';
+import type { AuditContext } from './context.js';
+
+/**
+ * Reading the audit trail is itself an access worth recording: who looked at the log, which
+ * patient's part of it, and any decrypted state. Written through the same chain writer, before
+ * the answer leaves.
+ */
+export async function recordLogRead(
+  ctx: AuditContext,
+  action: AuditAction,
+  entityType: string,
+  entityId: string | null,
+  patientId: string | null,
+): Promise<void> {
+  const { identity } = ctx;
+  await ctx.writer.append([
+    {
+      id: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      actorId: identity.sub,
+      roles: identity.roles,
+      action,
+      auditId: identity.auditId,
+      requestId: identity.requestId,
+      subgraph: 'audit',
+      patientId,
+      entityType,
+      entityId,
+      purpose: purposeFor(identity, patientId),
+      fields: [{ path: `Query.${entityType}`, outcome: 'CLEAR' }],
+      outcome: 'CLEAR',
+      operationName: null,
+      operationHash: null,
+      ipAddress: identity.clientIp,
+      userAgent: identity.userAgent ?? null,
+      beforeState: null,
+      afterState: null,
+    },
+  ]);
+}
