@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { SERVICE_ENTRY } from '../../packages/cli/src/paths';
@@ -13,7 +15,10 @@ function runToExit(
   env: NodeJS.ProcessEnv,
 ): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH, ...env } });
+    // A private DATA_DIR: a service that gets as far as making development keys makes them there.
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ehr-fault-'));
+    const p = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH, DATA_DIR: dataDir, ...env } });
+    p.on('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
     let stderr = '';
     let stdout = '';
     p.stderr.on('data', (d) => (stderr += d));
