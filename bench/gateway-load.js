@@ -6,7 +6,8 @@
  * scoped row load and its durable audit record; a chart across three subgraphs adds two more
  * subgraphs and their records.
  *
- *   npm start &            (or with MYSQL_URL set)
+ *   RATE_LIMIT_PER_MINUTE=1000000 npm start &     (or with MYSQL_URL set; the default limit
+ *                                                   of 600 requests a minute per user would cap it)
  *   node bench/gateway-load.js [--duration 10] [--connections 10]
  */
 const { execFileSync } = require('node:child_process');

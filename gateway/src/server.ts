@@ -28,6 +28,8 @@ import { GrantLookup } from './grants.js';
 import { checkSubgraphs } from './readiness.js';
 import { sessionPlugin } from './session-plugin.js';
 import { SubgraphSource } from './subgraph-source.js';
+import { queryLimitsRule } from './query-limits.js';
+import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.js';
 import { readSupergraph } from './supergraph.js';
 
 export interface Gateway {
@@ -42,6 +44,7 @@ export interface GatewayDeps {
   /** Milliseconds since the epoch; tests inject a clock instead of sleeping. */
   clock?: () => number;
   sessions?: SessionStore;
+  rateLimiter?: RateLimiter;
 }
 
 /**
@@ -59,6 +62,12 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const sessions =
     deps.sessions ?? (config.redisUrl ? new RedisSessionStore(config.redisUrl) : new MemorySessionStore());
   const grants = new GrantLookup(config.subgraphUrls.audit, signer, sessions);
+  const rateLimiter =
+    deps.rateLimiter ??
+    (config.redisUrl
+      ? new RedisRateLimiter(config.redisUrl, config.rateLimitPerMinute)
+      : new MemoryRateLimiter(config.rateLimitPerMinute));
+  const validationRules = [queryLimitsRule(config.queryLimits)];
   const disabled = new DisabledAccounts(config.subgraphUrls.audit, signer, logger);
   disabled.start();
 
@@ -76,6 +85,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     introspection: config.nodeEnv !== 'production',
     includeStacktraceInErrorResponses: false,
     formatError: gatewayFormatError(logger),
+    validationRules,
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),
       requestMetricsPlugin('gateway', metrics),
@@ -88,6 +98,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     introspection: config.nodeEnv !== 'production',
     includeStacktraceInErrorResponses: false,
     formatError: gatewayFormatError(logger),
+    validationRules,
     plugins: [ApolloServerPluginInlineTraceDisabled(), requestMetricsPlugin('gateway-analytics', metrics)],
   });
   await analytics.start();
@@ -116,6 +127,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       clock,
       logger,
       isDisabled: (sub) => disabled.has(sub),
+      rateLimiter,
       // Analysts work on the de-identified endpoint only.
       allowRoles: (roles) => roles.some((r) => r !== 'analyst'),
     }),
@@ -155,6 +167,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       clock,
       logger,
       isDisabled: (sub) => disabled.has(sub),
+      rateLimiter,
       allowRoles: (roles) => roles.includes('analyst'),
     }),
     express.json({ limit: '256kb' }),
@@ -193,6 +206,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       await apollo.stop();
       await analytics.stop();
       await sessions.close();
+      await rateLimiter.close();
     },
   };
 }

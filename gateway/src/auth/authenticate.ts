@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@ehr/common';
 import type express from 'express';
 import { AuthError } from './errors.js';
+import type { RateLimiter } from '../rate-limit.js';
 import type { SessionStore } from './session-store.js';
 import type { TokenVerifier, VerifiedClaims } from './token-verifier.js';
 
@@ -23,6 +24,8 @@ export interface AuthenticateOptions {
   idleTimeoutS: number;
   clock: () => number;
   logger: Logger;
+  /** Requests per user per minute. */
+  rateLimiter?: RateLimiter;
   /** Accounts the access monitor disabled (refused with 403 ACCOUNT_DISABLED). */
   isDisabled?: (sub: string) => boolean;
   /** Which roles this endpoint serves (analysts only on /analytics/graphql, everyone else on /graphql). */
@@ -78,6 +81,13 @@ export function authenticate(opts: AuthenticateOptions): express.RequestHandler 
       if (state === 'revoked')
         throw new AuthError(401, 'SESSION_EXPIRED', 'The session has ended (logged out); sign in again');
       if (state === 'mismatch') throw new AuthError(401, 'UNAUTHENTICATED', 'The session belongs to another user');
+      if (opts.rateLimiter) {
+        const { allowed, retryAfterS } = await opts.rateLimiter.take(claims.sub, opts.clock());
+        if (!allowed) {
+          res.set('Retry-After', String(retryAfterS));
+          throw new AuthError(429, 'RATE_LIMITED', `Too many requests; try again in ${retryAfterS} s`);
+        }
+      }
       if (!opts.allowRoles(claims.roles)) {
         throw new AuthError(403, 'FORBIDDEN', 'Your roles do not give access to this endpoint');
       }

@@ -119,6 +119,9 @@ export interface GatewayConfig extends ServiceConfig {
   /** Signs internal tokens; unset in development means the DATA_DIR/keys pair. */
   internalPrivateKeyFile: string | undefined;
   redisUrl: string | undefined;
+  /** Requests per user per minute (429 beyond). */
+  rateLimitPerMinute: number;
+  queryLimits: { maxDepth: number; maxFields: number; maxAliases: number };
 }
 
 /** Raised with every configuration problem at once, in words an operator understands. */
@@ -201,6 +204,10 @@ const gatewaySchema = z.object({
   // 15 minutes by default; may be lowered, never raised past 60 minutes.
   AUTH_MAX_TOKEN_LIFETIME_S: z.coerce.number().int().min(60).max(3600).default(900),
   SESSION_IDLE_TIMEOUT_S: z.coerce.number().int().min(60).max(900).default(900),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  QUERY_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
+  QUERY_MAX_FIELDS: z.coerce.number().int().min(10).max(100_000).default(1500),
+  QUERY_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(40),
   INTERNAL_PRIVATE_KEY_FILE: emptyIsUnset(z.string().min(1)) as z.ZodType<string | undefined>,
   REDIS_URL: emptyIsUnset(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')) as z.ZodType<
     string | undefined
@@ -255,6 +262,8 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     },
     internalPrivateKeyFile: g.INTERNAL_PRIVATE_KEY_FILE,
     redisUrl: g.REDIS_URL,
+    rateLimitPerMinute: g.RATE_LIMIT_PER_MINUTE,
+    queryLimits: { maxDepth: g.QUERY_MAX_DEPTH, maxFields: g.QUERY_MAX_FIELDS, maxAliases: g.QUERY_MAX_ALIASES },
     subgraphUrls: Object.fromEntries(SUBGRAPHS.map((s) => [s, u[envName(s, 'URL')]])) as Record<SubgraphName, string>,
     subgraphTimeoutMs: timeout.data,
   };

@@ -1,0 +1,88 @@
+import { loadGatewayConfig } from '@ehr/common';
+import { createGateway, type Gateway } from '@ehr/gateway';
+import { MemoryRateLimiter } from '../../gateway/src/rate-limit';
+import type { SeedData } from '../../packages/cli/src/seed/generate';
+import { testDatabase, type TestDatabase } from '../helpers/database';
+import { runSubgraph, seed, type RunningSubgraph } from '../helpers/subgraphs';
+import { devTokens } from '../helpers/tokens';
+
+/** Request rate per user and operation size: clear refusals before any work is done. */
+describe('gateway limits', () => {
+  let db: TestDatabase;
+  let data: SeedData;
+  let patient: RunningSubgraph;
+  let medication: RunningSubgraph;
+  let gateway: Gateway;
+  let url: string;
+  let now = Date.parse('2026-11-24T09:00:10Z');
+  let token: string;
+
+  beforeAll(async () => {
+    db = testDatabase();
+    data = await seed(db, 5);
+    patient = await runSubgraph('patient', db);
+    medication = await runSubgraph('medication', db, { PATIENT_URL: `${patient.url}/graphql` });
+    const config = loadGatewayConfig({
+      ...db.env,
+      LOG_LEVEL: 'silent',
+      PATIENT_URL: `${patient.url}/graphql`,
+      MEDICATION_URL: `${medication.url}/graphql`,
+      QUERY_MAX_DEPTH: '6',
+    });
+    gateway = await createGateway(config, { clock: () => now, rateLimiter: new MemoryRateLimiter(3) });
+    url = `${(await gateway.listen('127.0.0.1', 0)).url}/graphql`;
+    const billing = data.identities.find((i) => i.sub === 'billing-1')!;
+    token = await (
+      await devTokens(db.config.dataDir)
+    ).sign({ sub: billing.sub, roles: ['billing'] }, { iat: Math.floor(now / 1000) });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await medication?.stop();
+    await patient?.stop();
+    await db?.cleanup();
+  });
+
+  const ask = async (query: string) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-hipaa-audit-id': 'limits' },
+      body: JSON.stringify({ query }),
+    });
+    return {
+      status: res.status,
+      retryAfter: res.headers.get('retry-after'),
+      body: (await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] },
+    };
+  };
+
+  it('refuses an operation nested deeper than the limit, before asking any subgraph', async () => {
+    const p = data.patients[0]!.id;
+    const deep = `{ patient(id: "${p}") { medications { patient { medications { patient { medications { id } } } } } } }`;
+    const r = await ask(deep);
+    expect(r.status).toBe(400);
+    expect(r.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(r.body.errors?.[0]?.message).toMatch(/too large: it nests fields .* deep \(at most 6\)/);
+  });
+
+  it('refuses too many aliases', async () => {
+    const aliases = Array.from({ length: 41 }, (_, i) => `a${i}: __typename`).join(' ');
+    const r = await ask(`{ ${aliases} }`);
+    expect(r.status).toBe(400);
+    expect(r.body.errors?.[0]?.message).toMatch(/uses 41 aliases \(at most 40\)/);
+  });
+
+  it('answers 429 with Retry-After past the per-user rate, and again at the next window', async () => {
+    now = Date.parse('2026-11-24T09:01:10Z'); // a fresh window (the tests above used the previous one)
+    token = await (
+      await devTokens(db.config.dataDir)
+    ).sign({ sub: 'billing-1', roles: ['billing'] }, { iat: Math.floor(now / 1000) });
+    for (let i = 0; i < 3; i++) expect((await ask('{ me { sub } }')).status).toBe(200);
+    const limited = await ask('{ me { sub } }');
+    expect(limited.status).toBe(429);
+    expect(limited.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(limited.retryAfter).toBe('50');
+    now += 60_000;
+    expect((await ask('{ me { sub } }')).status).toBe(200);
+  });
+});
