@@ -105,6 +105,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
 
   const app = express();
   app.disable('x-powered-by');
+  // Behind a load balancer, the client address audit records carry comes from X-Forwarded-For,
+  // trusted only for the proxies named here (TRUST_PROXY); by default the socket address.
+  if (config.trustProxy) app.set('trust proxy', config.trustProxy);
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

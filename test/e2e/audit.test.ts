@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { usingMysql } from '../helpers/database';
 import { startStack, type Stack } from '../helpers/stack';
 
@@ -47,7 +50,15 @@ describe(`the audit trail through the gateway (${usingMysql ? 'MySQL' : 'SQLite'
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack({ patients: 20, seed: 31 });
+    // This deployment grants its privacy officer (here: the auditor role) the separate permission
+    // to open sealed states; the shipped policy grants it to nobody.
+    const policy = JSON.parse(
+      fs.readFileSync(path.resolve(__dirname, '../../packages/policy/role-policy.json'), 'utf8'),
+    );
+    policy.roles.auditor.ehr_read.push('audit_state');
+    const policyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ehr-policy-')), 'policy.json');
+    fs.writeFileSync(policyFile, JSON.stringify(policy));
+    stack = await startStack({ patients: 20, seed: 31, env: { POLICY_FILE: policyFile } });
   }, 120_000);
   afterAll(async () => {
     await stack?.stop();
@@ -128,6 +139,37 @@ describe(`the audit trail through the gateway (${usingMysql ? 'MySQL' : 'SQLite'
     const recorded = await events({ auditId: 'listing-001' });
     expect(recorded.map((e) => e.entityId).sort()).toEqual(listed);
     expect(recorded.every((e) => e.purpose === 'PAYMENT')).toBe(true);
+  });
+
+  it('records a refused field even when no record was loaded, and break-glass in the trail', async () => {
+    const note = stack.data.notes[0]!;
+    await stack.query(`{ note(id: "${note.id}") { text } }`, undefined, {
+      token: await stack.token('billing-1'),
+      auditId: 'refused-001',
+    });
+    const refused = await events({ auditId: 'refused-001' });
+    expect(refused).toEqual([
+      expect.objectContaining({ actorId: 'billing-1', subgraph: 'notes', entityType: 'Operation', outcome: 'DENIED' }),
+    ]);
+    expect(refused[0]!.fields).toEqual([{ path: 'Query.note', outcome: 'DENIED' }]);
+
+    const outsider = stack.data.patients[stack.data.patients.length - 1]!.id;
+    await stack.query(
+      `mutation { breakGlass(patientId: "${outsider}", reason: "Trauma bay, patient unresponsive") { id } }`,
+      undefined,
+      {
+        token: await stack.token('physician-2'),
+        auditId: 'bg-001',
+      },
+    );
+    expect(await events({ auditId: 'bg-001' })).toEqual([
+      expect.objectContaining({
+        action: 'BREAK_GLASS',
+        actorId: 'physician-2',
+        patientId: outsider,
+        purpose: expect.any(String),
+      }),
+    ]);
   });
 
   it('records denied attempts too', async () => {

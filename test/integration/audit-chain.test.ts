@@ -43,7 +43,7 @@ describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
   let ds: DataSource;
   let writer: AuditWriter;
   let key: ReturnType<typeof loadCheckpointKey>;
-  const verify = () => verifyChain(ds, key.publicKey);
+  const verify = () => verifyChain(ds, key.publicKey, 5);
 
   beforeEach(async () => {
     db = testDatabase();
@@ -100,6 +100,13 @@ describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     expect(await verify()).toMatchObject({ intact: false, firstBrokenSequence: 16 });
   });
 
+  it('catches a chain rebuilt after its checkpoints were removed', async () => {
+    // Someone with write access deletes the checkpoints and rewrites a row with a fresh, consistent
+    // hash chain after it: every hash checks out, but nothing vouches for the rows any more.
+    await ds.query('DELETE FROM audit_checkpoint');
+    expect(await verify()).toMatchObject({ intact: false, firstBrokenSequence: 1 });
+  });
+
   it('catches a forged checkpoint', async () => {
     await ds.query(
       `UPDATE audit_checkpoint SET signature = '${Buffer.alloc(64).toString('base64')}' WHERE sequence = 12`,
@@ -112,7 +119,10 @@ describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     // sql.js keeps the database in memory: save it so another process sees the edit.
     if (!usingMysql) await ds.sqljsManager.saveDatabase();
     const cli = path.resolve(__dirname, '../../packages/cli/dist/audit-verify.js');
-    const r = spawnSync(process.execPath, [cli], { env: { PATH: process.env.PATH, ...db.env }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [cli], {
+      env: { PATH: process.env.PATH, ...db.env, AUDIT_CHECKPOINT_EVERY: '5' },
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(3);
     expect(JSON.parse(r.stdout)).toEqual({ intact: false, checkedRecords: 3, firstBrokenSequence: 3 });
   });

@@ -7,7 +7,6 @@ import type { SessionStore } from './session-store.js';
 import type { TokenVerifier, VerifiedClaims } from './token-verifier.js';
 
 const AUDIT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** What the HTTP layer established about a request before GraphQL sees it. */
 export interface Authenticated {
@@ -91,11 +90,11 @@ export function authenticate(opts: AuthenticateOptions): express.RequestHandler 
       if (!opts.allowRoles(claims.roles)) {
         throw new AuthError(403, 'FORBIDDEN', 'Your roles do not give access to this endpoint');
       }
-      const rid = req.headers['x-request-id'];
       res.locals.auth = {
         claims,
         auditId,
-        requestId: typeof rid === 'string' && REQUEST_ID.test(rid) ? rid : randomUUID(),
+        // Ours, never the client's: audit records must not carry an id a caller chose.
+        requestId: randomUUID(),
         clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
         userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 512) : undefined,
       } satisfies Authenticated;

@@ -20,7 +20,7 @@ runMain(
     });
     try {
       const { publicKey } = loadCheckpointKey(config.auditCheckpointKeyFile, config.database.dataDir);
-      const status = await verifyChain(db, publicKey);
+      const status = await verifyChain(db, publicKey, config.auditCheckpointEvery);
       process.stdout.write(`${JSON.stringify(status)}\n`);
       if (!status.intact) process.exitCode = 3;
     } finally {

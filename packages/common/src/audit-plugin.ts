@@ -18,6 +18,9 @@ export interface AuditedContext extends BaseContext {
 
 const RANK: Record<Outcome, number> = { CLEAR: 0, MASKED: 1, ERROR: 2, DENIED: 3 };
 
+/** Root fields that read many records at once as counts (the analysts' aggregates). */
+const AGGREGATES = new Set(['cohortCounts', 'medicationCounts', 'noteTypeCounts']);
+
 /**
  * Records every access a data subgraph serves and holds the response until the records are
  * durable (see AuditShipper): no response with PHI leaves without its record. Per request it
@@ -47,9 +50,24 @@ export function auditPlugin(options: {
         },
         async willSendResponse({ response, contextValue, operationName, queryHash, errors }) {
           const { audit, identity, access } = contextValue;
-          if (!audit || !identity || (audit.entities.size === 0 && audit.mutations.length === 0)) return;
+          if (!audit || !identity) return;
           const selected = document && schema ? fieldsOf(document, schema) : [];
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          // An operation that touched no record is still recorded when it was refused, failed,
+          // or read aggregates (analysts): attempts count, and so do cohort counts.
+          const roots = selected.filter(([t]) => t === 'Query' || t === 'Mutation');
+          const refusedOrAggregate =
+            (body?.errors?.length ?? 0) > 0 ||
+            roots.some(([t, f]) => outcomeOf(access, t, f) !== OUTCOMES.clear || AGGREGATES.has(f));
+          if (audit.entities.size === 0 && audit.mutations.length === 0) {
+            if (roots.length === 0 || !refusedOrAggregate) return;
+            audit.touch(
+              'Operation',
+              '',
+              null,
+              roots.every(([t, f]) => outcomeOf(access, t, f) === OUTCOMES.denied),
+            );
+          }
           const failed = new Set(
             [...(body?.errors ?? []), ...(errors ?? [])]
               .filter((e) => e.extensions?.code !== 'FORBIDDEN')
@@ -71,7 +89,7 @@ export function auditPlugin(options: {
           const records: AuditRecordInput[] = [];
           for (const e of audit.entities.values()) {
             const fields = selected
-              .filter(([t]) => t === e.entityType)
+              .filter(([t]) => (e.entityType === 'Operation' ? t === 'Query' || t === 'Mutation' : t === e.entityType))
               .map(([t, f]) => ({
                 path: `${t}.${f}`,
                 outcome: e.denied ? OUTCOMES.denied : failed.has(f) ? OUTCOMES.error : outcomeOf(access, t, f),
@@ -87,7 +105,7 @@ export function auditPlugin(options: {
               action: 'READ',
               patientId: e.patientId,
               entityType: e.entityType,
-              entityId: e.entityId,
+              entityId: e.entityId || null,
               purpose: purposeFor(identity, e.patientId),
               fields: unique,
               outcome,

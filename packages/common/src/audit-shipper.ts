@@ -30,6 +30,8 @@ export class AuditShipper {
   private replaying = false;
   private readonly timer: NodeJS.Timeout;
   private lastAlert = 0;
+  /** Appends and the replay's rename never interleave: an append never lands in a file being replayed. */
+  private spoolLock: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly endpoint: string,
@@ -82,14 +84,22 @@ export class AuditShipper {
     if (!res.ok) throw new Error(`audit subgraph answered HTTP ${res.status}`);
   }
 
-  private async appendToSpool(records: AuditRecordInput[]): Promise<void> {
-    const handle = await fs.promises.open(this.spoolFile, 'a', 0o600);
-    try {
-      await handle.appendFile(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
+  private withSpoolLock<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.spoolLock.then(work);
+    this.spoolLock = run.catch(() => undefined);
+    return run;
+  }
+
+  private appendToSpool(records: AuditRecordInput[]): Promise<void> {
+    return this.withSpoolLock(async () => {
+      const handle = await fs.promises.open(this.spoolFile, 'a', 0o600);
+      try {
+        await handle.appendFile(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+    });
   }
 
   private async flush(): Promise<void> {
@@ -139,10 +149,12 @@ export class AuditShipper {
     if (this.replaying) return;
     this.replaying = true;
     try {
-      if (fs.existsSync(this.spoolFile) && fs.statSync(this.spoolFile).size > 0) {
-        // New records keep going to the main file; this one is sent as it is.
-        fs.renameSync(this.spoolFile, `${this.spoolFile}.${Date.now()}.${process.pid}.replaying`);
-      }
+      await this.withSpoolLock(async () => {
+        if (fs.existsSync(this.spoolFile) && fs.statSync(this.spoolFile).size > 0) {
+          // New records keep going to the main file; this one, closed by every appender, is sent as it is.
+          fs.renameSync(this.spoolFile, `${this.spoolFile}.${Date.now()}.${process.pid}.replaying`);
+        }
+      });
       const files = this.spoolFiles()
         .filter((f) => f.endsWith('.replaying'))
         .sort((a, b) => Number(a.split('.').at(-3)) - Number(b.split('.').at(-3)));

@@ -119,6 +119,8 @@ export interface GatewayConfig extends ServiceConfig {
   /** Signs internal tokens; unset in development means the DATA_DIR/keys pair. */
   internalPrivateKeyFile: string | undefined;
   redisUrl: string | undefined;
+  /** Express "trust proxy" (e.g. "loopback" or a CIDR list) for the client address. */
+  trustProxy: string | undefined;
   /** Requests per user per minute (429 beyond). */
   rateLimitPerMinute: number;
   queryLimits: { maxDepth: number; maxFields: number; maxAliases: number };
@@ -204,6 +206,7 @@ const gatewaySchema = z.object({
   // 15 minutes by default; may be lowered, never raised past 60 minutes.
   AUTH_MAX_TOKEN_LIFETIME_S: z.coerce.number().int().min(60).max(3600).default(900),
   SESSION_IDLE_TIMEOUT_S: z.coerce.number().int().min(60).max(900).default(900),
+  TRUST_PROXY: z.string().min(1).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   QUERY_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
   QUERY_MAX_FIELDS: z.coerce.number().int().min(10).max(100_000).default(1500),
@@ -262,6 +265,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
     },
     internalPrivateKeyFile: g.INTERNAL_PRIVATE_KEY_FILE,
     redisUrl: g.REDIS_URL,
+    trustProxy: g.TRUST_PROXY,
     rateLimitPerMinute: g.RATE_LIMIT_PER_MINUTE,
     queryLimits: { maxDepth: g.QUERY_MAX_DEPTH, maxFields: g.QUERY_MAX_FIELDS, maxAliases: g.QUERY_MAX_ALIASES },
     subgraphUrls: Object.fromEntries(SUBGRAPHS.map((s) => [s, u[envName(s, 'URL')]])) as Record<SubgraphName, string>,

@@ -3,7 +3,8 @@ import { purposeFor, type AuditAction } from '@ehr/common';
 import type { AuditContext } from './context.js';
 
 /**
- * Reading the audit trail is itself an access worth recording: who looked at the log, which
+ * Records what happens in the audit subgraph itself: break-glass grants, reviews, logouts, and
+ * reads of the log, the review queue and the incidents. Reading the audit trail is itself an access worth recording: who looked at the log, which
  * patient's part of it, and any decrypted state. Written through the same chain writer, before
  * the answer leaves.
  */
@@ -13,6 +14,7 @@ export async function recordLogRead(
   entityType: string,
   entityId: string | null,
   patientId: string | null,
+  path = `Query.${entityType}`,
 ): Promise<void> {
   const { identity } = ctx;
   await ctx.writer.append([
@@ -29,7 +31,7 @@ export async function recordLogRead(
       entityType,
       entityId,
       purpose: purposeFor(identity, patientId),
-      fields: [{ path: `Query.${entityType}`, outcome: 'CLEAR' }],
+      fields: [{ path, outcome: 'CLEAR' }],
       outcome: 'CLEAR',
       operationName: null,
       operationHash: null,

@@ -51,7 +51,11 @@ export function rowAsInput(row: AuditEventRecord): AuditRecordInput {
  * signatures are checked with the key the database does not hold, so a consistent rewrite of
  * the whole chain is caught at the first checkpoint it crosses.
  */
-export async function verifyChain(db: DataSource, publicKey: KeyObject): Promise<ChainStatus> {
+export async function verifyChain(
+  db: DataSource,
+  publicKey: KeyObject,
+  checkpointEvery?: number,
+): Promise<ChainStatus> {
   const checkpoints = await db.getRepository(AuditCheckpointRecord).find({ order: { sequence: 'ASC' } });
   const wanted = new Map(checkpoints.map((c) => [c.sequence, c]));
   let broken: number | null = null;
@@ -92,6 +96,16 @@ export async function verifyChain(db: DataSource, publicKey: KeyObject): Promise
     if ((head && head.sequence > lastRow) || beyond) broken = lastRow + 1;
     const forged = checkpoints.find((c) => !checkpointValid(publicKey, c.sequence, c.chainHash, c.signature));
     if (forged && broken === null) broken = forged.sequence;
+    // The writer signs a checkpoint each time the log crosses a multiple of checkpointEvery. If the
+    // latest crossing has none, checkpoints were removed (and the chain perhaps rebuilt): nothing
+    // after the last signed checkpoint can be vouched for.
+    if (broken === null && checkpointEvery && lastRow >= checkpointEvery) {
+      const required = Math.floor(lastRow / checkpointEvery) * checkpointEvery;
+      if (!checkpoints.some((c) => c.sequence >= required && c.sequence <= lastRow)) {
+        const vouched = checkpoints.filter((c) => c.sequence <= lastRow).map((c) => c.sequence);
+        broken = (vouched.length ? Math.max(...vouched) : 0) + 1;
+      }
+    }
   }
   return { intact: broken === null, checkedRecords: checked, firstBrokenSequence: broken };
 }

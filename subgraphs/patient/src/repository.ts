@@ -1,5 +1,5 @@
 import { encodeCursor, groupByKeys, orderByKeys } from '@ehr/common';
-import { Brackets, In, IsNull, MoreThanOrEqual, type DataSource } from 'typeorm';
+import { Brackets, In, IsNull, LessThanOrEqual, MoreThanOrEqual, type DataSource } from 'typeorm';
 import { CareTeamMemberRecord, CoverageRecord, PatientRecord, PractitionerRecord } from './entities/index.js';
 
 export interface Page<T> {
@@ -57,9 +57,15 @@ export class PatientRepository {
     const now = today();
     const rows = await this.db.getRepository(CareTeamMemberRecord).find({
       select: { patientId: true },
+      // Current memberships only: started (not in the future) and not ended.
       where: [
-        { practitionerId, patientId: In([...patientIds]), periodEnd: IsNull() },
-        { practitionerId, patientId: In([...patientIds]), periodEnd: MoreThanOrEqual(now) },
+        { practitionerId, patientId: In([...patientIds]), periodStart: LessThanOrEqual(now), periodEnd: IsNull() },
+        {
+          practitionerId,
+          patientId: In([...patientIds]),
+          periodStart: LessThanOrEqual(now),
+          periodEnd: MoreThanOrEqual(now),
+        },
       ],
     });
     const members = new Set(rows.map((r) => r.patientId));
@@ -86,6 +92,7 @@ export class PatientRepository {
             .select('m.patient_id')
             .from(CareTeamMemberRecord, 'm')
             .where('m.practitioner_id = :practitionerId', { practitionerId: scope.practitionerId })
+            .andWhere('m.period_start <= :today', { today: today() })
             .andWhere(
               new Brackets((b) =>
                 b.where('m.period_end IS NULL').orWhere('m.period_end >= :today', { today: today() }),

@@ -1,6 +1,7 @@
 import { badInput, notFound, parseId, raiseAlert } from '@ehr/common';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import { setAccount } from '../anomaly-monitor.js';
+import { recordLogRead } from '../log-reads.js';
 
 const REASON_MIN = 15;
 const REASON_MAX = 1000;
@@ -14,6 +15,7 @@ export const Mutation: MutationResolvers = {
       throw badInput(`Argument "reason" must be ${REASON_MIN}-${REASON_MAX} characters: say why this is an emergency`);
     }
     const grant = await ctx.grants.create(ctx.identity.sub, patientId, reason, ctx.config.breakGlassTtlS);
+    await recordLogRead(ctx, 'BREAK_GLASS', 'BreakGlassGrant', grant.id, patientId, 'Mutation.breakGlass');
     // The alert names ids only; the reason may describe the patient and stays in the review queue.
     await raiseAlert(
       { type: 'break_glass', severity: 'critical', actorId: ctx.identity.sub, patientId, grantId: grant.id },
@@ -33,10 +35,15 @@ export const Mutation: MutationResolvers = {
     if (!grant) throw notFound();
     if (grant.status === 'REVIEWED') throw badInput('This grant has already been reviewed');
     if (grant.actorId === ctx.identity.sub) throw badInput('A grant cannot be reviewed by the person who used it');
-    return ctx.grants.review(grant, args.outcome, comment, ctx.identity.sub);
+    const reviewed = await ctx.grants.review(grant, args.outcome, comment, ctx.identity.sub);
+    await recordLogRead(ctx, 'REVIEW', 'BreakGlassGrant', grant.id, grant.patientId, 'Mutation.reviewBreakGlass');
+    return reviewed;
   },
   // The gateway revokes the session before this runs; answering records that it happened.
-  logout: () => true,
+  logout: async (_root, _args, ctx) => {
+    await recordLogRead(ctx, 'LOGOUT', 'Session', null, null, 'Mutation.logout');
+    return true;
+  },
   enableAccount: async (_root, args, ctx) => {
     if (!/^[A-Za-z0-9._:@-]{1,128}$/.test(args.actorId)) throw badInput('Argument "actorId" is not an account id');
     const comment = args.comment.trim();

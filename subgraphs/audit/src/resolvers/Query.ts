@@ -72,7 +72,8 @@ export const Query: QueryResolvers = {
     await recordLogRead(ctx, 'READ', 'AccessHistory', null, ctx.identity.patientId);
     return eventPage(ctx, { patientId: ctx.identity.patientId, excludeLogReads: true }, args.first, args.after);
   },
-  verifyAuditChain: async (_root, _args, ctx) => verifyChain(ctx.db, ctx.checkpointKey),
+  verifyAuditChain: async (_root, _args, ctx) =>
+    verifyChain(ctx.db, ctx.checkpointKey, ctx.config.auditCheckpointEvery),
   auditEventState: async (_root, args, ctx) => {
     const id = parseId(args.id);
     const event = await ctx.db.getRepository(AuditEventRecord).findOneBy({ id });
@@ -83,6 +84,7 @@ export const Query: QueryResolvers = {
     return { eventId: id, before: open(event.beforeState), after: open(event.afterState) };
   },
   securityIncidents: async (_root, args, ctx) => {
+    await recordLogRead(ctx, 'READ', 'SecurityIncidents', null, null);
     const repo = ctx.db.getRepository(SecurityIncidentRecord);
     const nodes = await repo.find({ order: { createdAt: 'DESC' }, take: parseFirst(args.first) });
     return { nodes, totalCount: await repo.count() };
@@ -91,6 +93,7 @@ export const Query: QueryResolvers = {
     if (args.status != null && args.status !== 'OPEN' && args.status !== 'REVIEWED') {
       throw badInput('Argument "status" must be OPEN or REVIEWED');
     }
+    await recordLogRead(ctx, 'READ', 'BreakGlassReviews', null, null);
     const page = await ctx.grants.page(args.status ?? undefined, parseFirst(args.first), sequenceCursor(args.after));
     const last = page.nodes[page.nodes.length - 1];
     return {

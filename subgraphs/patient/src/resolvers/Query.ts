@@ -19,7 +19,9 @@ export const Query: QueryResolvers = {
   },
   me: (_root, _args, ctx) => ctx.identity,
   cohortCounts: async (_root, args, ctx) => {
-    const keyOf = DIMENSIONS[args.dimension as keyof typeof DIMENSIONS];
+    const keyOf = Object.hasOwn(DIMENSIONS, args.dimension)
+      ? DIMENSIONS[args.dimension as keyof typeof DIMENSIONS]
+      : undefined;
     if (!keyOf) throw badInput(`Argument "dimension" must be one of ${Object.keys(DIMENSIONS).join(', ')}`);
     const counts = new Map<string, number>();
     for (const row of await ctx.repo.cohortColumns()) {
