@@ -1,4 +1,4 @@
-import type { BreakGlassGrantRef, Identity, InternalTokenSigner } from '@ehr/common';
+import { ACTIVE_GRANTS_PATH, type BreakGlassGrantRef, type Identity, type InternalTokenSigner } from '@ehr/common';
 import type { SessionStore } from './auth/session-store.js';
 
 /** How long a user's active grants are cached between requests (a new grant invalidates it at once). */
@@ -21,7 +21,7 @@ export class GrantLookup {
     const cached = await this.sessions.getGrants(identity.sub);
     if (cached) return cached;
     const token = await this.signer.sign(identity, 'audit');
-    const res = await fetch(new URL('/internal/active-grants', this.auditUrl), {
+    const res = await fetch(new URL(ACTIVE_GRANTS_PATH, this.auditUrl), {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },
       signal: AbortSignal.timeout(this.timeoutMs),

@@ -1,5 +1,5 @@
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import {
@@ -31,6 +31,23 @@ import { SubgraphSource } from './subgraph-source.js';
 import { queryLimitsRule } from './query-limits.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.js';
 import { readSupergraph } from './supergraph.js';
+
+/** The identity the gateway vouches for in internal tokens, from what the front door verified. */
+function identityOf(auth: Authenticated, endpoint: Pick<Identity, 'roles' | 'deidentified'>): Identity {
+  const { claims } = auth;
+  return {
+    sub: claims.sub,
+    ...endpoint,
+    // The patient and practitioner scope only mean something on the clinical endpoint.
+    ...(endpoint.deidentified ? {} : { patientId: claims.patientId, practitionerId: claims.practitionerId }),
+    sid: claims.sid,
+    auditId: auth.auditId,
+    requestId: auth.requestId,
+    clientIp: auth.clientIp,
+    userAgent: auth.userAgent,
+    breakGlass: [],
+  };
+}
 
 export interface Gateway {
   app: express.Express;
@@ -80,28 +97,36 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const gateway = new ApolloGateway({ supergraphSdl, buildService });
   // The analysts' gateway plans over a supergraph without the identifier fields (see analyst-supergraph.ts).
   const analystGateway = new ApolloGateway({ supergraphSdl: analystSupergraph(supergraphSdl), buildService });
-  const apollo = new ApolloServer<GatewayContext>({
-    gateway,
-    introspection: config.nodeEnv !== 'production',
-    includeStacktraceInErrorResponses: false,
-    formatError: gatewayFormatError(logger),
-    validationRules,
-    plugins: [
-      ApolloServerPluginInlineTraceDisabled(),
-      requestMetricsPlugin('gateway', metrics),
-      sessionPlugin(sessions, grants, logger),
-    ],
-  });
-  await apollo.start();
-  const analytics = new ApolloServer<GatewayContext>({
-    gateway: analystGateway,
-    introspection: config.nodeEnv !== 'production',
-    includeStacktraceInErrorResponses: false,
-    formatError: gatewayFormatError(logger),
-    validationRules,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), requestMetricsPlugin('gateway-analytics', metrics)],
-  });
-  await analytics.start();
+  // The clinical and the analyst endpoint differ in what they plan over and in their plugins only.
+  const graphqlServer = async (
+    over: ApolloGateway,
+    metricsName: string,
+    plugins: ApolloServerPlugin<GatewayContext>[] = [],
+  ) => {
+    const server = new ApolloServer<GatewayContext>({
+      gateway: over,
+      introspection: config.nodeEnv !== 'production',
+      includeStacktraceInErrorResponses: false,
+      formatError: gatewayFormatError(logger),
+      validationRules,
+      plugins: [ApolloServerPluginInlineTraceDisabled(), requestMetricsPlugin(metricsName, metrics), ...plugins],
+    });
+    await server.start();
+    return server;
+  };
+  const apollo = await graphqlServer(gateway, 'gateway', [sessionPlugin(sessions, grants, logger)]);
+  const analytics = await graphqlServer(analystGateway, 'gateway-analytics');
+  const front = (allowRoles: (roles: readonly string[]) => boolean) =>
+    authenticate({
+      verifier,
+      sessions,
+      idleTimeoutS: config.auth.sessionIdleTimeoutS,
+      clock,
+      logger,
+      isDisabled: (sub) => disabled.has(sub),
+      rateLimiter,
+      allowRoles,
+    });
 
   const app = express();
   app.disable('x-powered-by');
@@ -123,34 +148,16 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   });
   app.use(
     '/graphql',
-    authenticate({
-      verifier,
-      sessions,
-      idleTimeoutS: config.auth.sessionIdleTimeoutS,
-      clock,
-      logger,
-      isDisabled: (sub) => disabled.has(sub),
-      rateLimiter,
-      // Analysts work on the de-identified endpoint only.
-      allowRoles: (roles) => roles.some((r) => r !== 'analyst'),
-    }),
+    // Analysts work on the de-identified endpoint only.
+    front((roles) => roles.some((r) => r !== 'analyst')),
     express.json({ limit: '256kb' }),
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const auth = res.locals.auth as Authenticated;
-        const identity: Identity = {
-          sub: auth.claims.sub,
+        const identity = identityOf(auth, {
           roles: auth.claims.roles.filter((r) => r !== 'analyst'),
-          patientId: auth.claims.patientId,
-          practitionerId: auth.claims.practitionerId,
-          sid: auth.claims.sid,
-          auditId: auth.auditId,
-          requestId: auth.requestId,
-          clientIp: auth.clientIp,
-          userAgent: auth.userAgent,
-          breakGlass: [],
           deidentified: false,
-        };
+        });
         try {
           identity.breakGlass = await grants.forIdentity(identity);
         } catch (err) {
@@ -163,32 +170,13 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   );
   app.use(
     '/analytics/graphql',
-    authenticate({
-      verifier,
-      sessions,
-      idleTimeoutS: config.auth.sessionIdleTimeoutS,
-      clock,
-      logger,
-      isDisabled: (sub) => disabled.has(sub),
-      rateLimiter,
-      allowRoles: (roles) => roles.includes('analyst'),
-    }),
+    front((roles) => roles.includes('analyst')),
     express.json({ limit: '256kb' }),
     expressMiddleware(analytics, {
+      // Only the analyst role travels, and the subgraphs are told to de-identify everything.
       context: async ({ res }) => {
         const auth = res.locals.auth as Authenticated;
-        // Only the analyst role travels, and the subgraphs are told to de-identify everything.
-        const identity: Identity = {
-          sub: auth.claims.sub,
-          roles: ['analyst'],
-          sid: auth.claims.sid,
-          auditId: auth.auditId,
-          requestId: auth.requestId,
-          clientIp: auth.clientIp,
-          userAgent: auth.userAgent,
-          breakGlass: [],
-          deidentified: true,
-        };
+        const identity = identityOf(auth, { roles: ['analyst'], deidentified: true });
         return { requestId: auth.requestId, identity, internalTokens: new Map() };
       },
     }),

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { PURPOSES, type Identity, type Logger } from '@ehr/common';
+import { purposeFor, type Logger } from '@ehr/common';
 import { Kind, type DocumentNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { SessionStore } from './auth/session-store.js';
 import type { GatewayContext } from './context.js';
@@ -25,14 +25,6 @@ function rootFields(op: OperationDefinitionNode, doc: DocumentNode): Set<string>
   };
   walk(op.selectionSet);
   return names;
-}
-
-export function purposeOf(identity: Identity, nowMs = Date.now()): string {
-  if (identity.breakGlass.some((g) => g.expiresAt * 1000 > nowMs)) return PURPOSES.breakGlass;
-  if (identity.roles.includes('physician') || identity.roles.includes('nurse')) return PURPOSES.treatment;
-  if (identity.roles.includes('billing')) return PURPOSES.payment;
-  if (identity.roles.includes('patient')) return PURPOSES.access;
-  return PURPOSES.operations;
 }
 
 /**
@@ -63,7 +55,7 @@ export function sessionPlugin(
           if (response.body.kind === 'single' && contextValue.identity) {
             response.body.singleResult.extensions = {
               ...response.body.singleResult.extensions,
-              purposeOfUse: purposeOf(contextValue.identity),
+              purposeOfUse: purposeFor(contextValue.identity),
             };
           }
         },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { InternalTokenSigner, Logger } from '@ehr/common';
+import { DISABLED_ACCOUNTS_PATH, type InternalTokenSigner, type Logger } from '@ehr/common';
 
 /**
  * Which accounts are disabled, as the audit subgraph's database says, refreshed every
@@ -36,7 +36,7 @@ export class DisabledAccounts {
         },
         'audit',
       );
-      const res = await fetch(new URL('/internal/disabled-accounts', this.auditUrl), {
+      const res = await fetch(new URL(DISABLED_ACCOUNTS_PATH, this.auditUrl), {
         method: 'POST',
         headers: { authorization: `Bearer ${token}` },
         signal: AbortSignal.timeout(this.intervalMs),

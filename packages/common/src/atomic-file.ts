@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 
 /**
  * Creates `file` with `content` only if it does not exist, atomically: the content is written to
@@ -18,4 +20,19 @@ export function createExclusive(file: string, content: string, mode: number): bo
   } finally {
     fs.rmSync(tmp, { force: true });
   }
+}
+
+/**
+ * A 32-byte symmetric key: the configured file (base64), or in development a key created once
+ * under DATA_DIR/keys/<name> (atomically, so processes starting together agree on it).
+ */
+export function loadSecretKey(file: string | undefined, dataDir: string, name: string): Buffer {
+  const target = file ?? path.join(dataDir, 'keys', name);
+  if (!file && !fs.existsSync(target)) {
+    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+    createExclusive(target, randomBytes(32).toString('base64'), 0o600);
+  }
+  const key = Buffer.from(fs.readFileSync(target, 'utf8').trim(), 'base64');
+  if (key.length !== 32) throw new RangeError(`${target} must hold a 32-byte key, base64-encoded`);
+  return key;
 }

@@ -33,19 +33,9 @@ export class AccessCollector {
     else this.entities.set(key, { entityType, entityId, patientId, denied });
   }
 
-  /** Rows (or per-key errors) as a scoped loader returns them. */
-  touchAll<T>(
-    entityType: string,
-    keys: readonly string[],
-    results: readonly (T | Error | null)[],
-    patientOf: (row: T, key: string) => string | null,
-    idOf: (row: T, key: string) => string,
-  ): void {
-    results.forEach((r, i) => {
-      const key = keys[i]!;
-      if (r instanceof Error) this.touch(entityType, key, entityType === 'Patient' ? key : null, true);
-      else if (r !== null && r !== undefined) this.touch(entityType, idOf(r, key), patientOf(r, key));
-    });
+  /** Rows served to the caller, each owned by a patient (children of a patient's list, a page). */
+  rows(entityType: string, rows: Iterable<{ id: string; patientId?: string }>): void {
+    for (const r of rows) this.touch(entityType, r.id, r.patientId ?? (entityType === 'Patient' ? r.id : null));
   }
 
   mutation(m: RecordedMutation): void {

@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { createExclusive } from './atomic-file.js';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { loadSecretKey } from './atomic-file.js';
 
 /** Field outcomes, as recorded and as the contract names them. */
 export const OUTCOMES = { clear: 'CLEAR', masked: 'MASKED', denied: 'DENIED', error: 'ERROR' } as const;
@@ -84,14 +82,7 @@ export function chainHash(prevHash: string, canonical: string): string {
 
 /** The key subgraphs sign audit batches with (HMAC-SHA256): AUDIT_INGEST_KEY_FILE, or a development key. */
 export function loadIngestKey(file: string | undefined, dataDir: string): Buffer {
-  const target = file ?? path.join(dataDir, 'keys', 'audit-ingest.key');
-  if (!file && !fs.existsSync(target)) {
-    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-    createExclusive(target, randomBytes(32).toString('base64'), 0o600);
-  }
-  const key = Buffer.from(fs.readFileSync(target, 'utf8').trim(), 'base64');
-  if (key.length < 32) throw new RangeError(`${target} must hold at least 32 bytes (base64)`);
-  return key;
+  return loadSecretKey(file, dataDir, 'audit-ingest.key');
 }
 
 export function signBatch(key: Buffer, body: string): string {
@@ -103,7 +94,12 @@ export function verifyBatch(key: Buffer, body: string, signature: unknown): bool
   return timingSafeEqual(Buffer.from(signBatch(key, body), 'hex'), Buffer.from(signature, 'hex'));
 }
 
+/** The audit subgraph's internal endpoints (not part of the supergraph). */
 export const AUDIT_BATCH_PATH = '/internal/audit-batch';
+/** Where the gateway asks for a caller's active break-glass grants. */
+export const ACTIVE_GRANTS_PATH = '/internal/active-grants';
+/** Where every gateway replica reads which accounts are disabled. */
+export const DISABLED_ACCOUNTS_PATH = '/internal/disabled-accounts';
 
 const text = (max: number) => z.string().max(max);
 const nullableText = (max: number) => z.string().max(max).nullable();

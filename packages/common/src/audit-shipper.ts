@@ -3,6 +3,7 @@ import path from 'node:path';
 import { raiseAlert } from './alerts.js';
 import { AUDIT_BATCH_PATH, signBatch, type AuditRecordInput } from './audit-record.js';
 import type { Logger } from './logger.js';
+import { serial } from './serial.js';
 
 interface Pending {
   records: AuditRecordInput[];
@@ -31,7 +32,12 @@ export class AuditShipper {
   private readonly timer: NodeJS.Timeout;
   private lastAlert = 0;
   /** Appends and the replay's rename never interleave: an append never lands in a file being replayed. */
-  private spoolLock: Promise<unknown> = Promise.resolve();
+  private readonly withSpoolLock = serial();
+  /**
+   * Whether the spool may hold records. Known in memory so that a request never pays for a
+   * directory listing: set by every append, cleared only by a replay that found the spool empty.
+   */
+  private spooled: boolean;
 
   constructor(
     private readonly endpoint: string,
@@ -45,6 +51,8 @@ export class AuditShipper {
     this.spoolDir = path.join(dataDir, 'audit-spool');
     fs.mkdirSync(this.spoolDir, { recursive: true, mode: 0o700 });
     this.spoolFile = path.join(this.spoolDir, `${subgraph}.jsonl`);
+    // A previous process may have left records behind.
+    this.spooled = this.spoolNonEmpty();
     this.timer = setInterval(() => void this.replay(), 1000);
     this.timer.unref();
   }
@@ -84,14 +92,9 @@ export class AuditShipper {
     if (!res.ok) throw new Error(`audit subgraph answered HTTP ${res.status}`);
   }
 
-  private withSpoolLock<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.spoolLock.then(work);
-    this.spoolLock = run.catch(() => undefined);
-    return run;
-  }
-
   private appendToSpool(records: AuditRecordInput[]): Promise<void> {
     return this.withSpoolLock(async () => {
+      this.spooled = true;
       const handle = await fs.promises.open(this.spoolFile, 'a', 0o600);
       try {
         await handle.appendFile(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
@@ -110,7 +113,7 @@ export class AuditShipper {
         this.pending = [];
         const records = batch.flatMap((p) => p.records);
         try {
-          if (this.spoolNonEmpty()) await this.appendToSpool(records);
+          if (this.spooled) await this.appendToSpool(records);
           else {
             try {
               await this.send(records);
@@ -146,7 +149,7 @@ export class AuditShipper {
 
   /** Sends spooled records in order; a file is removed only once all of it is committed. */
   async replay(): Promise<void> {
-    if (this.replaying) return;
+    if (this.replaying || !this.spooled) return;
     this.replaying = true;
     try {
       await this.withSpoolLock(async () => {
@@ -171,6 +174,10 @@ export class AuditShipper {
         fs.rmSync(file);
         this.logger.info({ records: records.length }, 'audit spool replayed');
       }
+      // Appends made while this replay ran are in the main file: look once more, under the lock.
+      await this.withSpoolLock(async () => {
+        this.spooled = this.spoolNonEmpty();
+      });
     } catch {
       // The audit subgraph is still away: try again on the next tick.
     } finally {

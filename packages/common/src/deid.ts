@@ -1,8 +1,5 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { createExclusive } from './atomic-file.js';
+import { loadSecretKey } from './atomic-file.js';
 import { badInput } from './errors.js';
 
 /**
@@ -98,14 +95,5 @@ export class Pseudonymizer {
 
 /** The de-identification key: DEID_KEY_FILE (32 bytes, base64 or raw), or a development key under DATA_DIR/keys. */
 export function loadDeidKey(file: string | undefined, dataDir: string): Buffer {
-  const target = file ?? path.join(dataDir, 'keys', 'deid.key');
-  if (!file && !fs.existsSync(target)) {
-    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-    createExclusive(target, randomBytes(32).toString('base64'), 0o600);
-  }
-  const raw = fs.readFileSync(target);
-  const text = raw.toString('utf8').trim();
-  const decoded = /^[A-Za-z0-9+/=]{43,44}$/.test(text) ? Buffer.from(text, 'base64') : raw;
-  if (decoded.length !== 32) throw new RangeError(`${target} must hold a 32-byte key (base64)`);
-  return decoded;
+  return loadSecretKey(file, dataDir, 'deid.key');
 }

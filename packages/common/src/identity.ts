@@ -40,10 +40,19 @@ export interface Identity {
   deidentified: boolean;
 }
 
-/** Why this identity is reading this patient now (per record, for the audit trail). */
-export function purposeFor(identity: Identity, patientId: string | null, nowMs = Date.now()): Purpose {
+/** Patients the identity reaches through a break-glass grant that is still running. */
+export function activeBreakGlass(identity: Identity, nowMs = Date.now()): string[] {
+  return identity.breakGlass.filter((g) => g.expiresAt * 1000 > nowMs).map((g) => g.patientId);
+}
+
+/**
+ * Why this identity is reading: about one patient (audit records), or, with no patient given,
+ * the request as a whole (responses, `me`): break-glass while any grant runs.
+ */
+export function purposeFor(identity: Identity, patientId?: string | null, nowMs = Date.now()): Purpose {
   if (identity.deidentified) return PURPOSES.research;
-  if (patientId && identity.breakGlass.some((g) => g.patientId === patientId && g.expiresAt * 1000 > nowMs)) {
+  const granted = activeBreakGlass(identity, nowMs);
+  if (patientId === undefined ? granted.length > 0 : patientId !== null && granted.includes(patientId)) {
     return PURPOSES.breakGlass;
   }
   if (identity.roles.includes('physician') || identity.roles.includes('nurse')) return PURPOSES.treatment;

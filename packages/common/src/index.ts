@@ -34,3 +34,4 @@ export * from './audit-collector.js';
 export * from './audit-shipper.js';
 export * from './audit-plugin.js';
 export * from './state-seal.js';
+export * from './serial.js';

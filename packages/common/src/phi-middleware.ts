@@ -1,4 +1,4 @@
-import type { GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import type { GraphQLFieldResolver, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { IMiddlewareFieldMap, IMiddlewareFunction } from 'graphql-middleware';
 import type { Access } from './access.js';
 import { ageOf, Pseudonymizer, zip3 } from './deid.js';
@@ -81,6 +81,10 @@ export function deidMiddleware(
     const [type, field] = key.split('.') as [string, string];
     const transform = output(c, key);
     const removed = c.deid === 'REMOVE';
+    const fieldDef = (schema.getType(type) as GraphQLObjectType | undefined)?.getFields()[field];
+    const takesIds = fieldDef?.args.some((a) => ID_ARGS.has(a.name) || a.name === 'after') ?? false;
+    // A kept field with no id arguments has nothing to de-identify: it is not wrapped at all.
+    if (!removed && !transform && !takesIds) continue;
     (out[type] ??= {})[field] = (resolve, parent, args, ctx: PhiContext, info) => {
       if (!ctx.identity?.deidentified) return resolve(parent, args, ctx, info);
       if (removed) return forbidden('Not part of the de-identified schema');

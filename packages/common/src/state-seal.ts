@@ -1,7 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { createExclusive } from './atomic-file.js';
+import { loadSecretKey } from './atomic-file.js';
 
 /**
  * Before and after states of mutations, kept in the audit trail, are sealed with AES-256-GCM
@@ -10,14 +8,7 @@ import { createExclusive } from './atomic-file.js';
  * or a development key under DATA_DIR/keys.
  */
 export function loadStateKey(file: string | undefined, dataDir: string): Buffer {
-  const target = file ?? path.join(dataDir, 'keys', 'audit-state.key');
-  if (!file && !fs.existsSync(target)) {
-    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-    createExclusive(target, randomBytes(32).toString('base64'), 0o600);
-  }
-  const key = Buffer.from(fs.readFileSync(target, 'utf8').trim(), 'base64');
-  if (key.length !== 32) throw new RangeError(`${target} must hold a 32-byte key (base64)`);
-  return key;
+  return loadSecretKey(file, dataDir, 'audit-state.key');
 }
 
 export function sealState(key: Buffer, state: unknown): string {

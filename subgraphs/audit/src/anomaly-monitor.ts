@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { raiseAlert, type AuditRecordInput, type Logger } from '@ehr/common';
+import { raiseAlert, serial, type AuditRecordInput, type Logger } from '@ehr/common';
 import type { DataSource } from 'typeorm';
 import type { AuditWriter } from './audit-writer.js';
 import { AccountStatusRecord, AuditEventRecord, SecurityIncidentRecord } from './entities/index.js';
@@ -25,7 +25,7 @@ const DAY = 24 * HOUR;
  * recorded in the audit trail.
  */
 export class AnomalyMonitor {
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly serial = serial();
   private readonly dirty = new Set<string>();
   private scheduled: Promise<void> | undefined;
   private lastPass = 0;
@@ -53,11 +53,10 @@ export class AnomalyMonitor {
         this.lastPass = Date.now();
         const actors = [...this.dirty];
         this.dirty.clear();
-        const run = this.tail.then(() => Promise.all(actors.map((a) => this.check(a, now ?? new Date()))));
-        this.tail = run.catch((err: unknown) =>
-          this.logger.error({ errorName: (err as Error).name }, 'anomaly check failed'),
+        return this.serial(() => Promise.all(actors.map((a) => this.check(a, now ?? new Date())))).then(
+          () => undefined,
+          (err: unknown) => this.logger.error({ errorName: (err as Error).name }, 'anomaly check failed'),
         );
-        return this.tail.then(() => undefined);
       });
     }
     return this.scheduled;

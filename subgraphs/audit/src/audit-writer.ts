@@ -1,4 +1,4 @@
-import { canonicalRecord, chainHash, GENESIS_HASH, type AuditRecordInput, type Logger } from '@ehr/common';
+import { canonicalRecord, chainHash, GENESIS_HASH, serial, type AuditRecordInput, type Logger } from '@ehr/common';
 import type { KeyObject } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { signCheckpoint } from './checkpoint-key.js';
@@ -11,7 +11,8 @@ import { AuditChainHeadRecord, AuditCheckpointRecord, AuditEventRecord } from '.
  * hash, canonical record). Every `checkpointEvery` records a checkpoint is signed.
  */
 export class AuditWriter {
-  private tail: Promise<unknown> = Promise.resolve();
+  /** Group commits and checkpoints run one at a time against the chain. */
+  private readonly serial = serial();
 
   constructor(
     private readonly db: DataSource,
@@ -40,13 +41,6 @@ export class AuditWriter {
         void this.serial(() => this.drainQueue());
       }
     });
-  }
-
-  /** Runs one thing at a time against the chain: group commits and checkpoints alike. */
-  private serial<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.tail.then(work);
-    this.tail = run.catch(() => undefined);
-    return run;
   }
 
   private async drainQueue(): Promise<void> {

@@ -1,5 +1,7 @@
 import {
+  ACTIVE_GRANTS_PATH,
   AUDIT_BATCH_PATH,
+  DISABLED_ACCOUNTS_PATH,
   auditRecordSchema,
   loadIngestKey,
   requireInternalToken,
@@ -12,12 +14,6 @@ import { z } from 'zod';
 import { BreakGlassRepository } from './break-glass-repository.js';
 import { AccountStatusRecord } from './entities/index.js';
 import { auditServices } from './shared-writer.js';
-
-/** Where every gateway replica reads which accounts are disabled (polled every 2 s). */
-export const DISABLED_ACCOUNTS_PATH = '/internal/disabled-accounts';
-
-/** Where the gateway asks for the caller's active break-glass grants (internal, not in the supergraph). */
-export const ACTIVE_GRANTS_PATH = '/internal/active-grants';
 
 const batchSchema = z.object({ records: z.array(auditRecordSchema).max(10_000) });
 

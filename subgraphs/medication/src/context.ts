@@ -20,29 +20,12 @@ export function createContextFactory({ db }: SubgraphDeps) {
     ...base,
     repo,
     loaders: {
-      medicationRequest: new DataLoader(async (ids) => {
-        const rows = await scopedRows(base.scope, await repo.byIds(ids));
-        base.audit.touchAll(
-          'MedicationRequest',
-          ids,
-          rows,
-          (m) => m.patientId,
-          (m) => m.id,
-        );
-        return rows;
-      }),
+      medicationRequest: new DataLoader(async (ids) =>
+        scopedRows(base, 'MedicationRequest', ids, await repo.byIds(ids)),
+      ),
       medicationsByPatient: new DataLoader(async (ids) => {
-        const lists = await scopedLoad(base.scope, ids, (allowed) => repo.byPatientIds(allowed));
-        // The patient's list was read (Patient.medications), and each request in it.
-        base.audit.touchAll(
-          'Patient',
-          ids,
-          lists,
-          (_l, id) => id,
-          (_l, id) => id,
-        );
-        for (const l of lists)
-          if (!(l instanceof Error)) for (const m of l) base.audit.touch('MedicationRequest', m.id, m.patientId);
+        const lists = await scopedLoad(base, ids, (allowed) => repo.byPatientIds(allowed));
+        for (const l of lists) if (!(l instanceof Error)) base.audit.rows('MedicationRequest', l);
         return lists;
       }),
     },

@@ -35,34 +35,19 @@ export function createContextFactory({ db, config }: SubgraphDeps) {
       repo,
       sealState: (state) => sealState(stateKey, state),
       loaders: {
-        note: new DataLoader(async (ids) => {
-          const rows = (await scopedRows(base.scope, await repo.byIds(ids))).map((n) =>
-            n && !(n instanceof Error) && !readable(n) ? forbidden('Not permitted to read this type of note') : n,
-          );
-          base.audit.touchAll(
-            'ClinicalNote',
-            ids,
-            rows,
-            (n) => n.patientId,
-            (n) => n.id,
-          );
-          return rows;
-        }),
-        notesByPatient: new DataLoader(async (ids) => {
-          const lists = (await scopedLoad(base.scope, ids, (allowed) => repo.byPatientIds(allowed))).map((list) =>
-            list instanceof Error ? list : list.filter(readable),
-          );
-          base.audit.touchAll(
-            'Patient',
-            ids,
-            lists,
-            (_l, id) => id,
-            (_l, id) => id,
-          );
-          for (const l of lists)
-            if (!(l instanceof Error)) for (const n of l) base.audit.touch('ClinicalNote', n.id, n.patientId);
-          return lists;
-        }),
+        note: new DataLoader(async (ids) =>
+          scopedRows(base, 'ClinicalNote', ids, await repo.byIds(ids), (n) =>
+            readable(n) ? undefined : forbidden('Not permitted to read this type of note'),
+          ),
+        ),
+        notesByPatient: new DataLoader(async (ids) =>
+          (await scopedLoad(base, ids, (allowed) => repo.byPatientIds(allowed))).map((list) => {
+            if (list instanceof Error) return list;
+            const shown = list.filter(readable);
+            base.audit.rows('ClinicalNote', shown);
+            return shown;
+          }),
+        ),
       },
     };
   };

@@ -35,22 +35,12 @@ export function createContextFactory({ db, config }: SubgraphDeps) {
     restrictedZip3: config.restrictedZip3,
     listScope: listScopeOf(base),
     loaders: {
-      patient: new DataLoader(async (ids) => {
-        const rows = await scopedLoad(base.scope, ids, (allowed) => repo.patientsByIds(allowed));
-        base.audit.touchAll(
-          'Patient',
-          ids,
-          rows,
-          (p) => p.id,
-          (p) => p.id,
-        );
-        return rows;
-      }),
+      patient: new DataLoader((ids) => scopedLoad(base, ids, (allowed) => repo.patientsByIds(allowed))),
       practitioner: new DataLoader((ids) => repo.practitionersByIds(ids)),
       careTeam: new DataLoader((ids) => repo.careTeamsByPatientIds(ids)),
       coverage: new DataLoader(async (ids) => {
         const lists = await repo.coverageByPatientIds(ids);
-        for (const c of lists.flat()) base.audit.touch('Coverage', c.id, c.patientId);
+        base.audit.rows('Coverage', lists.flat());
         return lists;
       }),
     },

@@ -16,14 +16,22 @@ function sequenceCursor(after: unknown): number | undefined {
   return decoded === undefined ? undefined : Number(decoded);
 }
 
-async function eventPage(ctx: AuditContext, filter: AuditFilter, first: unknown, after: unknown) {
-  const page = await ctx.repo.page(filter, parseFirst(first), sequenceCursor(after));
+/** A connection over rows paged by their sequence number (the log, the review queue). */
+function sequenceConnection<T extends { sequence: number }>(page: {
+  nodes: T[];
+  hasNextPage: boolean;
+  totalCount: number;
+}) {
   const last = page.nodes[page.nodes.length - 1];
   return {
     nodes: page.nodes,
     totalCount: page.totalCount,
     pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(String(last.sequence)) : null },
   };
+}
+
+async function eventPage(ctx: AuditContext, filter: AuditFilter, first: unknown, after: unknown) {
+  return sequenceConnection(await ctx.repo.page(filter, parseFirst(first), sequenceCursor(after)));
 }
 
 export const Query: QueryResolvers = {
@@ -94,12 +102,8 @@ export const Query: QueryResolvers = {
       throw badInput('Argument "status" must be OPEN or REVIEWED');
     }
     await recordLogRead(ctx, 'READ', 'BreakGlassReviews', null, null);
-    const page = await ctx.grants.page(args.status ?? undefined, parseFirst(args.first), sequenceCursor(args.after));
-    const last = page.nodes[page.nodes.length - 1];
-    return {
-      nodes: page.nodes,
-      totalCount: page.totalCount,
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: last ? encodeCursor(String(last.sequence)) : null },
-    };
+    return sequenceConnection(
+      await ctx.grants.page(args.status ?? undefined, parseFirst(args.first), sequenceCursor(args.after)),
+    );
   },
 };
