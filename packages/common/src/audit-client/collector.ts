@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditAction } from './audit-record.js';
+import type { AuditAction } from './record.js';
 
 interface TouchedEntity {
   entityType: string;

@@ -1,5 +1,5 @@
-import type { AccessCollector } from './audit-collector.js';
-import { notFound } from './errors.js';
+import type { AccessCollector } from '../audit-client/collector.js';
+import { notFound } from '../errors/catalogue.js';
 import type { RecordScope } from './scope.js';
 import { breakGlassRequired } from './scope.js';
 

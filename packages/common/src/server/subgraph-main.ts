@@ -1,5 +1,5 @@
 import type { BaseContext } from '@apollo/server';
-import { loadConfig } from './config.js';
+import { loadConfig } from '../config/config.js';
 import { runMain } from './main.js';
 import { bootSubgraph, type SubgraphSpec } from './subgraph.js';
 

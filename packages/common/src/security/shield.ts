@@ -4,9 +4,9 @@ import { allow, rule, shield } from 'graphql-shield';
 import type { IRule, IRules } from 'graphql-shield';
 import { GraphQLError } from 'graphql';
 import type { Access } from './access.js';
-import { forbidden, isPublicCode, maskErrors } from './errors.js';
-import type { Logger } from './logger.js';
-import type { PhiClass } from './phi.js';
+import { forbidden, isPublicCode, maskErrors } from '../errors/catalogue.js';
+import type { Logger } from '../server/logger.js';
+import type { PhiClass } from '../phi/classification.js';
 
 /** Context fields the generated rules read. */
 export interface ShieldContext {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { raiseAlert } from './alerts.js';
-import { AUDIT_BATCH_PATH, signBatch, type AuditRecordInput } from './audit-record.js';
-import type { Logger } from './logger.js';
-import { serial } from './serial.js';
+import { raiseAlert } from '../server/alerts.js';
+import { AUDIT_BATCH_PATH, signBatch, type AuditRecordInput } from './record.js';
+import type { Logger } from '../server/logger.js';
+import { serial } from '../util/serial.js';
 
 interface Pending {
   records: AuditRecordInput[];

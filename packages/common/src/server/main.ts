@@ -1,6 +1,6 @@
 import { PolicyError } from '@ehr/policy';
-import { ConfigError } from './config.js';
-import { StartupError } from './database.js';
+import { ConfigError } from '../config/config.js';
+import { StartupError } from '../db/database.js';
 
 export interface Stoppable {
   stop(): Promise<void>;

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
-import type { Access } from './access.js';
-import type { AccessCollector } from './audit-collector.js';
-import { OUTCOMES, type AuditRecordInput, type Outcome } from './audit-record.js';
-import type { AuditShipper } from './audit-shipper.js';
-import { purposeFor, type Identity } from './identity.js';
-import type { Logger } from './logger.js';
-import { fieldsOf } from './operation-access.js';
-import type { PhiClass } from './phi.js';
+import type { Access } from '../security/access.js';
+import type { AccessCollector } from './collector.js';
+import { OUTCOMES, type AuditRecordInput, type Outcome } from './record.js';
+import type { AuditShipper } from './shipper.js';
+import { purposeFor, type Identity } from '../security/identity.js';
+import type { Logger } from '../server/logger.js';
+import { fieldsOf } from '../security/operation-access.js';
+import type { PhiClass } from '../phi/classification.js';
 
 export interface AuditedContext extends BaseContext {
   identity: Identity;

@@ -1,11 +1,11 @@
 import type { GraphQLFieldResolver, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
 import type { IMiddlewareFieldMap, IMiddlewareFunction } from 'graphql-middleware';
-import type { Access } from './access.js';
+import type { Access } from '../security/access.js';
 import { ageOf, Pseudonymizer, zip3 } from './deid.js';
-import { forbidden } from './errors.js';
-import { decodeCursor, encodeCursor } from './ids.js';
-import type { Identity } from './identity.js';
-import { maskValue, type PhiClass } from './phi.js';
+import { forbidden } from '../errors/catalogue.js';
+import { decodeCursor, encodeCursor } from '../db/ids.js';
+import type { Identity } from '../security/identity.js';
+import { maskValue, type PhiClass } from './classification.js';
 
 interface PhiContext {
   access: Access;

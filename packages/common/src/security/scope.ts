@@ -1,7 +1,7 @@
 import { CLINICAL_ROLES, type Role } from '@ehr/policy';
 import DataLoader from 'dataloader';
 import { GraphQLError } from 'graphql';
-import { notFound } from './errors.js';
+import { notFound } from '../errors/catalogue.js';
 import type { Identity } from './identity.js';
 
 export function breakGlassRequired(): GraphQLError {

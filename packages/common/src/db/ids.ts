@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { badInput } from './errors.js';
+import { badInput } from '../errors/catalogue.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { loadSecretKey } from './atomic-file.js';
+import { loadSecretKey } from '../util/atomic-file.js';
 
 /** Field outcomes, as recorded and as the contract names them. */
 export const OUTCOMES = { clear: 'CLEAR', masked: 'MASKED', denied: 'DENIED', error: 'ERROR' } as const;

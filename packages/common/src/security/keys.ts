@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, importPKCS8, importSPKI, type JWK, type KeyLike } from 'jose';
-import { createExclusive } from './atomic-file.js';
-import { StartupError } from './database.js';
+import { createExclusive } from '../util/atomic-file.js';
+import { StartupError } from '../db/database.js';
 
 /** The only algorithm the gateway signs internal tokens with, and the one subgraphs accept. */
 export const INTERNAL_ALG = 'ES256';

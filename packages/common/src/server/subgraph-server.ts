@@ -7,19 +7,19 @@ import express from 'express';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import type { DataSource } from 'typeorm';
-import { maskErrors } from './errors.js';
+import { maskErrors } from '../errors/catalogue.js';
 import { listen, type RunningHttp } from './http.js';
-import type { Identity } from './identity.js';
-import type { InternalTokenVerifier } from './internal-token.js';
+import type { Identity } from '../security/identity.js';
+import type { InternalTokenVerifier } from '../security/internal-token.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
 import { requestMetricsPlugin } from './request-metrics.js';
-import { clearOperationFastPath, operationAccessPlugin } from './operation-access.js';
-import { policyShield } from './shield.js';
-import { deidMiddleware, maskingMiddleware } from './phi-middleware.js';
-import { readPhiClasses, type PhiClass } from './phi.js';
-import { databaseReady, StartupError } from './database.js';
-import type { Pseudonymizer } from './deid.js';
+import { clearOperationFastPath, operationAccessPlugin } from '../security/operation-access.js';
+import { policyShield } from '../security/shield.js';
+import { deidMiddleware, maskingMiddleware } from '../phi/middleware.js';
+import { readPhiClasses, type PhiClass } from '../phi/classification.js';
+import { databaseReady, StartupError } from '../db/database.js';
+import type { Pseudonymizer } from '../phi/deid.js';
 
 /** What the HTTP layer hands the context builder once the internal token checks out. */
 export interface RequestInfo {

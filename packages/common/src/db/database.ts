@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { DataSource, type Logger as TypeOrmLogger, type MixedList, type EntitySchema } from 'typeorm';
-import type { DatabaseConfig } from './config.js';
-import type { ServiceMetrics } from './metrics.js';
-import type { Logger } from './logger.js';
+import type { DatabaseConfig } from '../config/config.js';
+import type { ServiceMetrics } from '../server/metrics.js';
+import type { Logger } from '../server/logger.js';
 
 /** A startup failure an operator can act on; printed as one line, without a stack trace. */
 export class StartupError extends Error {

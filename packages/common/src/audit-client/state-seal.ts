@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { loadSecretKey } from './atomic-file.js';
+import { loadSecretKey } from '../util/atomic-file.js';
 
 /**
  * Before and after states of mutations, kept in the audit trail, are sealed with AES-256-GCM

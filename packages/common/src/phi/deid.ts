@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv } from 'node:crypto';
-import { loadSecretKey } from './atomic-file.js';
-import { badInput } from './errors.js';
+import { loadSecretKey } from '../util/atomic-file.js';
+import { badInput } from '../errors/catalogue.js';
 
 /**
  * ZIP3 areas of 20,000 people or fewer (HHS Safe Harbor guidance, 2000 Census), reported as 000.

@@ -1,0 +1,5 @@
+export * from './collector.js';
+export * from './plugin.js';
+export * from './record.js';
+export * from './shipper.js';
+export * from './state-seal.js';

@@ -1,0 +1,4 @@
+export * from './classification.js';
+export * from './middleware.js';
+export * from './deid.js';
+export * from './suppression.js';

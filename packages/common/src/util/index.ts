@@ -1,0 +1,2 @@
+export * from './atomic-file.js';
+export * from './serial.js';
