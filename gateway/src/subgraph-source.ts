@@ -1,15 +1,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import type { InternalTokenSigner } from '@ehr/common';
+import { serviceUnavailable, type InternalTokenSigner } from '@ehr/common';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.js';
-
-/** The error a client sees for a subgraph that cannot be reached: the service's name, not its address or the cause. */
-export function serviceUnavailable(service: string): GraphQLError {
-  return new GraphQLError(`The ${service} service is unavailable; data from it is missing from this response`, {
-    extensions: { code: 'SERVICE_UNAVAILABLE', service },
-  });
-}
 
 /**
  * How the gateway calls one subgraph: a short-lived internal token for that subgraph only (the

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from '@ehr/common';
+import { RequestRefused, type Logger } from '@ehr/common';
 import type express from 'express';
 import { AuthError } from './errors.js';
 import type { RateLimiter } from '../rate-limit.js';
@@ -37,7 +37,7 @@ export function sendAuthError(res: express.Response, err: AuthError): void {
     const description = err.message.replace(/"/g, "'");
     res.set('WWW-Authenticate', `Bearer realm="ehr", error="${err.oauthError}", error_description="${description}"`);
   }
-  res.status(err.status).json({ errors: [{ message: err.message, extensions: { code: err.code } }] });
+  res.status(err.status).json(err.body());
 }
 
 /**
@@ -49,46 +49,40 @@ export function authenticate(opts: AuthenticateOptions): express.RequestHandler 
   return async (req, res, next) => {
     try {
       const header = req.headers.authorization;
-      if (!header) throw new AuthError(401, 'UNAUTHENTICATED', 'A bearer token is required', 'invalid_request');
+      if (!header) throw new AuthError('UNAUTHENTICATED', 'A bearer token is required', 'invalid_request');
       const match = /^Bearer ([^\s]+)$/.exec(header);
       if (!match)
-        throw new AuthError(
-          401,
-          'UNAUTHENTICATED',
-          'The Authorization header must be "Bearer <token>"',
-          'invalid_request',
-        );
+        throw new AuthError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>"', 'invalid_request');
 
       const auditId = req.headers['x-hipaa-audit-id'];
-      if (auditId === undefined) throw new AuthError(403, 'AUDIT_TRAIL_REQUIRED', 'Audit trail required');
+      if (auditId === undefined) throw new AuthError('AUDIT_TRAIL_REQUIRED', 'Audit trail required');
       if (typeof auditId !== 'string' || !AUDIT_ID.test(auditId)) {
-        throw new AuthError(400, 'BAD_REQUEST', 'x-hipaa-audit-id must be 1-128 characters of A-Z a-z 0-9 . _ : -');
+        throw new AuthError('BAD_REQUEST', 'x-hipaa-audit-id must be 1-128 characters of A-Z a-z 0-9 . _ : -');
       }
 
       const claims = await opts.verifier.verify(match[1]!);
       if (opts.isDisabled?.(claims.sub)) {
-        throw new AuthError(403, 'ACCOUNT_DISABLED', 'This account is disabled; contact your administrator');
+        throw new AuthError('ACCOUNT_DISABLED', 'This account is disabled; contact your administrator');
       }
       const state = await opts.sessions.touch(claims.sid, claims.sub, opts.clock(), opts.idleTimeoutS);
       if (state === 'expired') {
         throw new AuthError(
-          401,
           'SESSION_EXPIRED',
           `The session was idle for more than ${opts.idleTimeoutS / 60} minutes; sign in again`,
         );
       }
       if (state === 'revoked')
-        throw new AuthError(401, 'SESSION_EXPIRED', 'The session has ended (logged out); sign in again');
-      if (state === 'mismatch') throw new AuthError(401, 'UNAUTHENTICATED', 'The session belongs to another user');
+        throw new AuthError('SESSION_EXPIRED', 'The session has ended (logged out); sign in again');
+      if (state === 'mismatch') throw new AuthError('UNAUTHENTICATED', 'The session belongs to another user');
       if (opts.rateLimiter) {
         const { allowed, retryAfterS } = await opts.rateLimiter.take(claims.sub, opts.clock());
         if (!allowed) {
           res.set('Retry-After', String(retryAfterS));
-          throw new AuthError(429, 'RATE_LIMITED', `Too many requests; try again in ${retryAfterS} s`);
+          throw new AuthError('RATE_LIMITED', `Too many requests; try again in ${retryAfterS} s`);
         }
       }
       if (!opts.allowRoles(claims.roles)) {
-        throw new AuthError(403, 'FORBIDDEN', 'Your roles do not give access to this endpoint');
+        throw new AuthError('FORBIDDEN', 'Your roles do not give access to this endpoint');
       }
       res.locals.auth = {
         claims,
@@ -106,9 +100,8 @@ export function authenticate(opts: AuthenticateOptions): express.RequestHandler 
       }
       // A session store that cannot answer fails closed.
       opts.logger.error({ errorName: (err as Error)?.name }, 'authentication failed');
-      res.status(503).json({
-        errors: [{ message: 'Authentication is unavailable; try again', extensions: { code: 'SERVICE_UNAVAILABLE' } }],
-      });
+      const unavailable = new RequestRefused('SERVICE_UNAVAILABLE', 'Authentication is unavailable; try again');
+      res.status(unavailable.status).json(unavailable.body());
     }
   };
 }

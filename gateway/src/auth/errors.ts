@@ -1,20 +1,26 @@
-/** A refused request at the HTTP layer: status, OAuth error code, and a description safe to show. */
-export class AuthError extends Error {
+import { RequestRefused, type ErrorCode } from '@ehr/common';
+
+/** The codes the front door refuses with (all from the shared catalogue, which sets the status). */
+export type AuthErrorCode = Extract<
+  ErrorCode,
+  | 'UNAUTHENTICATED'
+  | 'SESSION_EXPIRED'
+  | 'FORBIDDEN'
+  | 'BAD_REQUEST'
+  | 'AUDIT_TRAIL_REQUIRED'
+  | 'ACCOUNT_DISABLED'
+  | 'RATE_LIMITED'
+>;
+
+/** A request refused at the front door: a catalogue code, and an RFC 6750 error for 401s. */
+export class AuthError extends RequestRefused {
   constructor(
-    readonly status: 400 | 401 | 403 | 429,
-    readonly code:
-      | 'UNAUTHENTICATED'
-      | 'SESSION_EXPIRED'
-      | 'FORBIDDEN'
-      | 'BAD_REQUEST'
-      | 'AUDIT_TRAIL_REQUIRED'
-      | 'ACCOUNT_DISABLED'
-      | 'RATE_LIMITED',
+    override readonly code: AuthErrorCode,
     message: string,
     /** RFC 6750 error for WWW-Authenticate on 401s. */
     readonly oauthError: 'invalid_request' | 'invalid_token' = 'invalid_token',
   ) {
-    super(message);
+    super(code, message);
     this.name = 'AuthError';
   }
 }

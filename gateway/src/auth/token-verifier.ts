@@ -26,7 +26,7 @@ export interface VerifiedClaims {
   exp: number;
 }
 
-const invalid = (description: string) => new AuthError(401, 'UNAUTHENTICATED', description);
+const invalid = (description: string) => new AuthError('UNAUTHENTICATED', description);
 
 /**
  * Verifies client tokens: allow-listed algorithms, a key from JWKS, a key file or (development)

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { auditUnavailable } from '../errors/catalogue.js';
 import type { Access } from '../security/access.js';
 import type { AccessCollector } from './collector.js';
-import { OUTCOMES, type AuditRecordInput, type Outcome } from './record.js';
+import { ACCESS_OUTCOMES, type AuditRecordInput, type Outcome } from './record.js';
 import type { AuditShipper } from './shipper.js';
 import { purposeFor, type Identity } from '../security/identity.js';
 import type { Logger } from '../server/logger.js';
@@ -35,9 +36,9 @@ export function auditPlugin(options: {
 }): ApolloServerPlugin<AuditedContext> {
   const outcomeOf = (access: Access, type: string, field: string): Outcome => {
     const d = access.decide(type, field);
-    if (d === 'clear') return OUTCOMES.clear;
-    if (d === 'masked' && options.classes.get(`${type}.${field}`)?.mask) return OUTCOMES.masked;
-    return OUTCOMES.denied;
+    if (d === 'clear') return ACCESS_OUTCOMES.clear;
+    if (d === 'masked' && options.classes.get(`${type}.${field}`)?.mask) return ACCESS_OUTCOMES.masked;
+    return ACCESS_OUTCOMES.denied;
   };
   return {
     async requestDidStart() {
@@ -58,14 +59,14 @@ export function auditPlugin(options: {
           const roots = selected.filter(([t]) => t === 'Query' || t === 'Mutation');
           const refusedOrAggregate =
             (body?.errors?.length ?? 0) > 0 ||
-            roots.some(([t, f]) => outcomeOf(access, t, f) !== OUTCOMES.clear || AGGREGATES.has(f));
+            roots.some(([t, f]) => outcomeOf(access, t, f) !== ACCESS_OUTCOMES.clear || AGGREGATES.has(f));
           if (audit.entities.size === 0 && audit.mutations.length === 0) {
             if (roots.length === 0 || !refusedOrAggregate) return;
             audit.touch(
               'Operation',
               '',
               null,
-              roots.every(([t, f]) => outcomeOf(access, t, f) === OUTCOMES.denied),
+              roots.every(([t, f]) => outcomeOf(access, t, f) === ACCESS_OUTCOMES.denied),
             );
           }
           const failed = new Set(
@@ -92,12 +93,16 @@ export function auditPlugin(options: {
               .filter(([t]) => (e.entityType === 'Operation' ? t === 'Query' || t === 'Mutation' : t === e.entityType))
               .map(([t, f]) => ({
                 path: `${t}.${f}`,
-                outcome: e.denied ? OUTCOMES.denied : failed.has(f) ? OUTCOMES.error : outcomeOf(access, t, f),
+                outcome: e.denied
+                  ? ACCESS_OUTCOMES.denied
+                  : failed.has(f)
+                    ? ACCESS_OUTCOMES.error
+                    : outcomeOf(access, t, f),
               }));
             const unique = [...new Map(fields.map((f) => [f.path, f])).values()];
             const outcome = unique.reduce<Outcome>(
               (w, f) => (RANK[f.outcome] > RANK[w] ? f.outcome : w),
-              e.denied ? OUTCOMES.denied : OUTCOMES.clear,
+              e.denied ? ACCESS_OUTCOMES.denied : ACCESS_OUTCOMES.clear,
             );
             records.push({
               ...base,
@@ -122,7 +127,7 @@ export function auditPlugin(options: {
               entityId: m.entityId,
               purpose: purposeFor(identity, m.patientId),
               fields: [],
-              outcome: OUTCOMES.clear,
+              outcome: ACCESS_OUTCOMES.clear,
               afterState: m.afterState,
             });
           }
@@ -131,14 +136,7 @@ export function auditPlugin(options: {
           } catch {
             // Fail closed: the data does not leave without its record.
             if (response.body.kind === 'single') {
-              response.body.singleResult = {
-                errors: [
-                  {
-                    message: 'The access could not be recorded, so no data was released; try again',
-                    extensions: { code: 'AUDIT_UNAVAILABLE' },
-                  },
-                ],
-              };
+              response.body.singleResult = { errors: [auditUnavailable()] };
             }
             options.logger.error({ requestId: identity.requestId }, 'response withheld: audit unavailable');
           }

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { loadSecretKey } from '../util/atomic-file.js';
 
-/** Field outcomes, as recorded and as the contract names them. */
-export const OUTCOMES = { clear: 'CLEAR', masked: 'MASKED', denied: 'DENIED', error: 'ERROR' } as const;
-export type Outcome = (typeof OUTCOMES)[keyof typeof OUTCOMES];
+/** What happened to a field a record covers (the contract's FieldAccess.outcome); not a review's outcome. */
+export const ACCESS_OUTCOMES = { clear: 'CLEAR', masked: 'MASKED', denied: 'DENIED', error: 'ERROR' } as const;
+export type Outcome = (typeof ACCESS_OUTCOMES)[keyof typeof ACCESS_OUTCOMES];
 
 export const AUDIT_ACTIONS = [
   'READ',

@@ -1,24 +1,40 @@
-import { randomUUID } from 'node:crypto';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import type { Logger } from 'pino';
 
-/** The error codes a client may see; anything else is masked to INTERNAL_SERVER_ERROR. */
+/**
+ * Every error code a client may see, with the HTTP status it answers with when the request is
+ * refused before GraphQL runs (the front doors) or the status a GraphQL error stands for. Anything
+ * not named here is masked to INTERNAL_SERVER_ERROR (see mask.ts).
+ */
 export const ERROR_CODES = {
+  BAD_REQUEST: 400,
   BAD_USER_INPUT: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  BREAK_GLASS_REQUIRED: 403,
-  SERVICE_UNAVAILABLE: 503,
-  AUDIT_UNAVAILABLE: 503,
-  INTERNAL_SERVER_ERROR: 500,
   GRAPHQL_VALIDATION_FAILED: 400,
   GRAPHQL_PARSE_FAILED: 400,
   PERSISTED_QUERY_NOT_FOUND: 400,
   PERSISTED_QUERY_NOT_SUPPORTED: 400,
   OPERATION_RESOLUTION_FAILURE: 400,
+  UNAUTHENTICATED: 401,
+  SESSION_EXPIRED: 401,
+  FORBIDDEN: 403,
+  AUDIT_TRAIL_REQUIRED: 403,
+  ACCOUNT_DISABLED: 403,
+  BREAK_GLASS_REQUIRED: 403,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  INTERNAL_SERVER_ERROR: 500,
+  SERVICE_UNAVAILABLE: 503,
+  AUDIT_UNAVAILABLE: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The HTTP status the catalogue gives a code. */
+export function statusOf(code: ErrorCode): number {
+  return ERROR_CODES[code];
+}
+
+export function isPublicCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ERROR_CODES, code) && code !== 'INTERNAL_SERVER_ERROR';
+}
 
 function error(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extra } });
@@ -38,37 +54,46 @@ export function notFound(): GraphQLError {
   return error('NOT_FOUND', 'Not found');
 }
 
-export function isPublicCode(code: unknown): code is ErrorCode {
-  return typeof code === 'string' && code in ERROR_CODES && code !== 'INTERNAL_SERVER_ERROR';
+/** Said to a clinician whether or not the patient exists: no existence oracle. */
+export function breakGlassRequired(): GraphQLError {
+  return error('BREAK_GLASS_REQUIRED', 'This patient is not on your care team; break the glass to access the record');
+}
+
+/** A service that cannot be reached: its name, never its address or the cause. */
+export function serviceUnavailable(service: string): GraphQLError {
+  return error(
+    'SERVICE_UNAVAILABLE',
+    `The ${service} service is unavailable; data from it is missing from this response`,
+    { service },
+  );
+}
+
+/** The whole answer when a subgraph could not record the access: no data leaves without its record. */
+export function auditUnavailable(): GraphQLFormattedError {
+  return {
+    message: 'The access could not be recorded, so no data was released; try again',
+    extensions: { code: 'AUDIT_UNAVAILABLE' },
+  };
 }
 
 /**
- * Apollo Server `formatError`: errors from the catalogue pass through without stack traces; any
- * other error (a driver error that may quote SQL or values, a bug) becomes a fixed message with
- * a correlation id that matches one log line, which records the error's kind but not its message.
+ * A request refused at the HTTP layer, before GraphQL runs (a front door, an internal endpoint):
+ * a catalogue code, its status, and a message safe to show (it never echoes a value).
  */
-export function maskErrors(logger: Logger) {
-  return (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
-    if (isPublicCode(code)) {
-      const { stacktrace: _s, exception: _e, ...ext } = formatted.extensions ?? {};
-      return { ...formatted, extensions: ext };
-    }
-    const correlationId = randomUUID();
-    const original = raw instanceof GraphQLError && raw.originalError ? raw.originalError : raw;
-    logger.error(
-      {
-        correlationId,
-        path: formatted.path,
-        errorName: original instanceof Error ? original.name : typeof original,
-        errorCode: (original as { code?: unknown } | null)?.code,
-      },
-      'request failed',
-    );
-    return {
-      message: 'Internal server error',
-      ...(formatted.path ? { path: formatted.path } : {}),
-      extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId },
-    };
-  };
+export class RequestRefused extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestRefused';
+    this.status = statusOf(code);
+  }
+
+  /** The JSON body, shaped like a GraphQL error response so clients parse one format. */
+  body(): { errors: GraphQLFormattedError[] } {
+    return { errors: [{ message: this.message, extensions: { code: this.code } }] };
+  }
 }

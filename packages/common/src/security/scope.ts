@@ -1,14 +1,7 @@
 import { CLINICAL_ROLES, type Role } from '@ehr/policy';
 import DataLoader from 'dataloader';
-import { GraphQLError } from 'graphql';
-import { notFound } from '../errors/catalogue.js';
+import { breakGlassRequired, notFound } from '../errors/catalogue.js';
 import type { Identity } from './identity.js';
-
-export function breakGlassRequired(): GraphQLError {
-  return new GraphQLError('This patient is not on your care team; break the glass to access the record', {
-    extensions: { code: 'BREAK_GLASS_REQUIRED' },
-  });
-}
 
 /** Answers, for a practitioner, which of these patients are on their care team (batched). */
 export type CareTeamCheck = (practitionerId: string, patientIds: readonly string[]) => Promise<boolean[]>;

@@ -1,7 +1,6 @@
 import type { AccessCollector } from '../audit-client/collector.js';
-import { notFound } from '../errors/catalogue.js';
+import { breakGlassRequired, notFound } from '../errors/catalogue.js';
 import type { RecordScope } from './scope.js';
-import { breakGlassRequired } from './scope.js';
 
 /** What a loader needs: who may see which patients, and where to note what was touched. */
 export interface LoadContext {

@@ -4,7 +4,7 @@ import { allow, rule, shield } from 'graphql-shield';
 import type { IRule, IRules } from 'graphql-shield';
 import { GraphQLError } from 'graphql';
 import type { Access } from './access.js';
-import { forbidden, isPublicCode, maskErrors } from '../errors/catalogue.js';
+import { forbidden, isPublicCode, maskErrors } from '../errors/index.js';
 import type { Logger } from '../server/logger.js';
 import type { PhiClass } from '../phi/classification.js';
 

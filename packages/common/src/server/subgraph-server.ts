@@ -7,7 +7,7 @@ import express from 'express';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import type { DataSource } from 'typeorm';
-import { maskErrors } from '../errors/catalogue.js';
+import { maskErrors, RequestRefused } from '../errors/index.js';
 import { listen, type RunningHttp } from './http.js';
 import type { Identity } from '../security/identity.js';
 import type { InternalTokenVerifier } from '../security/internal-token.js';
@@ -62,10 +62,8 @@ export interface SubgraphServer {
 
 /** 401 with a fixed body: a caller without a valid internal token learns nothing more. */
 function refuse(res: express.Response): void {
-  res
-    .status(401)
-    .set('WWW-Authenticate', 'Bearer realm="ehr-internal"')
-    .json({ errors: [{ message: 'Internal token required', extensions: { code: 'UNAUTHENTICATED' } }] });
+  const refused = new RequestRefused('UNAUTHENTICATED', 'Internal token required');
+  res.status(refused.status).set('WWW-Authenticate', 'Bearer realm="ehr-internal"').json(refused.body());
 }
 
 /** Reads and verifies the gateway's internal token for this subgraph; refuses the request otherwise. */
@@ -170,8 +168,8 @@ export function jsonErrors(logger: Logger): express.ErrorRequestHandler {
     if (status === 500) logger.error({ errorName: err?.name }, 'http request failed');
     const message =
       status === 413 ? 'Request body too large' : status < 500 ? 'Malformed request body' : 'Internal server error';
-    res
-      .status(status)
-      .json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+    // The body parser's own status (413, 415, 400) is kept; the code is the catalogue's.
+    const refused = new RequestRefused(status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR', message);
+    res.status(status).json(refused.body());
   };
 }

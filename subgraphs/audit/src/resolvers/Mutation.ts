@@ -5,7 +5,7 @@ import { recordLogRead } from '../log-reads.js';
 
 const REASON_MIN = 15;
 const REASON_MAX = 1000;
-const OUTCOMES = ['JUSTIFIED', 'UNJUSTIFIED'] as const;
+const REVIEW_OUTCOMES = ['JUSTIFIED', 'UNJUSTIFIED'] as const;
 
 export const Mutation: MutationResolvers = {
   breakGlass: async (_root, args, ctx) => {
@@ -26,8 +26,8 @@ export const Mutation: MutationResolvers = {
   },
   reviewBreakGlass: async (_root, args, ctx) => {
     const id = parseId(args.id);
-    if (!(OUTCOMES as readonly string[]).includes(args.outcome)) {
-      throw badInput(`Argument "outcome" must be ${OUTCOMES.join(' or ')}`);
+    if (!(REVIEW_OUTCOMES as readonly string[]).includes(args.outcome)) {
+      throw badInput(`Argument "outcome" must be ${REVIEW_OUTCOMES.join(' or ')}`);
     }
     const comment = args.comment.trim();
     if (comment.length === 0 || comment.length > 2000) throw badInput('Argument "comment" must be 1-2000 characters');
