@@ -20,7 +20,7 @@ const { values } = parseArgs({
 });
 const gateway = process.env.GATEWAY_URL ?? `http://localhost:${process.env.GATEWAY_PORT ?? 4000}`;
 const token = (role) =>
-  execFileSync(process.execPath, [path.join(__dirname, '../packages/cli/dist/token.js'), '--role', role], {
+  execFileSync(process.execPath, [path.join(__dirname, '../tools/dist/token.js'), '--role', role], {
     encoding: 'utf8',
   }).trim();
 

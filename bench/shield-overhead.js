@@ -19,8 +19,8 @@ const { execute, parse } = require('graphql');
 const common = require('@ehr/common');
 const { RolePolicy } = require('@ehr/policy');
 const { patientSubgraph } = require('@ehr/subgraph-patient');
-const { generateSeedData } = require('../packages/cli/dist/seed/generate.js');
-const { writeSeedData } = require('../packages/cli/dist/seed/write.js');
+const { generateSeedData } = require('../tools/dist/seed/generate.js');
+const { writeSeedData } = require('../tools/dist/seed/write.js');
 
 const QUERY = parse(`{
   patients(first: 50) {

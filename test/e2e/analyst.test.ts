@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SeedData } from '../../packages/cli/src/seed/generate';
+import type { SeedData } from '../../tools/src/seed/generate';
 import { usingMysql } from '../helpers/database';
 import { startStack, type Stack } from '../helpers/stack';
 

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { SERVICE_ENTRY } from '../../packages/cli/src/paths';
-import { startChild, stopAll, waitReady, type Child } from '../../packages/cli/src/process-group';
+import { SERVICE_ENTRY } from '../../tools/src/paths';
+import { startChild, stopAll, waitReady, type Child } from '../../tools/src/process-group';
 import { TEST_MYSQL_URL, testDatabase, usingMysql, type TestDatabase } from '../helpers/database';
 import { freePort } from '../helpers/ports';
 import { seed } from '../helpers/subgraphs';
@@ -47,7 +47,7 @@ describe('startup faults', () => {
     const subgraph = await runToExit(SERVICE_ENTRY.notes, { NODE_ENV: 'production', NOTES_PORT: '0' });
     expect(subgraph.code).toBe(1);
     expect(subgraph.stderr).toMatch(/INTERNAL_PUBLIC_KEY_FILE is required in production/);
-    const token = await runToExit(path.resolve(__dirname, '../../packages/cli/dist/token.js'), {
+    const token = await runToExit(path.resolve(__dirname, '../../tools/dist/token.js'), {
       NODE_ENV: 'production',
     });
     expect(token.code).toBe(1);

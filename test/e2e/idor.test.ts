@@ -1,4 +1,4 @@
-import type { SeedData } from '../../packages/cli/src/seed/generate';
+import type { SeedData } from '../../tools/src/seed/generate';
 import { usingMysql } from '../helpers/database';
 import { startStack, type Stack } from '../helpers/stack';
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../helpers/ports';
 
-const START = path.resolve(__dirname, '..', '..', 'packages', 'cli', 'dist', 'start.js');
+const START = path.resolve(__dirname, '..', '..', 'tools', 'dist', 'start.js');
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { readPhiClasses } from '@ehr/common';
 import { parse } from 'graphql';
-import type { SeedData } from '../../packages/cli/src/seed/generate';
+import type { SeedData } from '../../tools/src/seed/generate';
 import { usingMysql } from '../helpers/database';
 import { startStack, type Stack } from '../helpers/stack';
 

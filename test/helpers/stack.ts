@@ -1,8 +1,8 @@
 import { createLogger, devKeyPair, SUBGRAPHS, type SubgraphName } from '@ehr/common';
-import { SERVICE_ENTRY } from '../../packages/cli/src/paths';
-import { startChild, stopAll, waitReady, type Child } from '../../packages/cli/src/process-group';
-import { generateSeedData, type SeedData } from '../../packages/cli/src/seed/generate';
-import { writeSeedData } from '../../packages/cli/src/seed/write';
+import { SERVICE_ENTRY } from '../../tools/src/paths';
+import { startChild, stopAll, waitReady, type Child } from '../../tools/src/process-group';
+import { generateSeedData, type SeedData } from '../../tools/src/seed/generate';
+import { writeSeedData } from '../../tools/src/seed/write';
 import { testDatabase, type TestDatabase } from './database';
 import { freePort } from './ports';
 import { devTokens } from './tokens';

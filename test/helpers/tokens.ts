@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DEV_ISSUER, devKeyPair, InternalTokenSigner, readPrivateKey, type Identity } from '@ehr/common';
 import type { Role } from '@ehr/policy';
 import { SignJWT, type JWTPayload } from 'jose';
-import type { DemoIdentity, SeedData } from '../../packages/cli/src/seed/generate';
+import type { DemoIdentity, SeedData } from '../../tools/src/seed/generate';
 
 /** Client tokens from the development issuer under a test's DATA_DIR, as `npm run token` makes them. */
 export async function devTokens(dataDir: string) {

@@ -118,7 +118,7 @@ describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     await ds.query(`UPDATE hipaa_audit_log SET subgraph = 'notes' WHERE sequence = 3`);
     // sql.js keeps the database in memory: save it so another process sees the edit.
     if (!usingMysql) await ds.sqljsManager.saveDatabase();
-    const cli = path.resolve(__dirname, '../../packages/cli/dist/audit-verify.js');
+    const cli = path.resolve(__dirname, '../../tools/dist/audit-verify.js');
     const r = spawnSync(process.execPath, [cli], {
       env: { PATH: process.env.PATH, ...db.env, AUDIT_CHECKPOINT_EVERY: '5' },
       encoding: 'utf8',

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SeedData } from '../../packages/cli/src/seed/generate';
+import type { SeedData } from '../../tools/src/seed/generate';
 import { testDatabase, type TestDatabase } from '../helpers/database';
 import { freePort } from '../helpers/ports';
 import { runSubgraph, seed, type RunningSubgraph } from '../helpers/subgraphs';

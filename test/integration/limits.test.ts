@@ -1,7 +1,7 @@
 import { loadGatewayConfig } from '@ehr/common';
 import { createGateway, type Gateway } from '@ehr/gateway';
 import { MemoryRateLimiter } from '../../gateway/src/rate-limit';
-import type { SeedData } from '../../packages/cli/src/seed/generate';
+import type { SeedData } from '../../tools/src/seed/generate';
 import { testDatabase, type TestDatabase } from '../helpers/database';
 import { runSubgraph, seed, type RunningSubgraph } from '../helpers/subgraphs';
 import { devTokens } from '../helpers/tokens';

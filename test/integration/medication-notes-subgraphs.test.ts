@@ -2,7 +2,7 @@ import { testDatabase, usingMysql, type TestDatabase } from '../helpers/database
 import type { Identity } from '@ehr/common';
 import { runSubgraph, seed, type RunningSubgraph } from '../helpers/subgraphs';
 import { demo, identityOf } from '../helpers/tokens';
-import type { SeedData } from '../../packages/cli/src/seed/generate';
+import type { SeedData } from '../../tools/src/seed/generate';
 
 describe(`medication and notes subgraphs on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
   let db: TestDatabase;

@@ -1,5 +1,5 @@
 import type { Identity } from '@ehr/common';
-import type { SeedData } from '../../packages/cli/src/seed/generate';
+import type { SeedData } from '../../tools/src/seed/generate';
 import { testDatabase, usingMysql, type TestDatabase } from '../helpers/database';
 import { runSubgraph, seed, type RunningSubgraph } from '../helpers/subgraphs';
 import { demo, identityOf, internalTokens } from '../helpers/tokens';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadGatewayConfig } from '@ehr/common';
 import { createGateway, type Gateway } from '@ehr/gateway';
-import type { SeedData } from '../../packages/cli/src/seed/generate';
+import type { SeedData } from '../../tools/src/seed/generate';
 import { RedisSessionStore } from '../../gateway/src/auth/session-store';
 import { testDatabase, type TestDatabase } from '../helpers/database';
 import { runSubgraph, seed, type RunningSubgraph } from '../helpers/subgraphs';

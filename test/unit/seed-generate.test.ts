@@ -5,8 +5,8 @@ import {
   type GeneratedCareTeamMember,
   type GeneratedPatient,
   type SeedData,
-} from '../../packages/cli/src/seed/generate';
-import { MEDICATIONS } from '../../packages/cli/src/seed/vocabulary';
+} from '../../tools/src/seed/generate';
+import { MEDICATIONS } from '../../tools/src/seed/vocabulary';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

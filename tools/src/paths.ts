@@ -1,7 +1,7 @@
 import path from 'node:path';
 
-/** The repository root, from packages/cli/src or packages/cli/dist alike. */
-export const ROOT = path.resolve(__dirname, '..', '..', '..');
+/** The repository root, from tools/src or tools/dist alike. */
+export const ROOT = path.resolve(__dirname, '..', '..');
 
 export const SERVICE_ENTRY = {
   patient: path.join(ROOT, 'subgraphs', 'patient', 'dist', 'index.js'),
@@ -11,4 +11,4 @@ export const SERVICE_ENTRY = {
   gateway: path.join(ROOT, 'gateway', 'dist', 'index.js'),
 } as const;
 
-export const SEED_ENTRY = path.join(ROOT, 'packages', 'cli', 'dist', 'seed.js');
+export const SEED_ENTRY = path.join(ROOT, 'tools', 'dist', 'seed.js');
