@@ -9,6 +9,7 @@ import {
   type StringValueNode,
   type TypeNode,
 } from 'graphql';
+import { DEID_KEPT } from '@ehr/common';
 
 const namedType = (t: TypeNode): string => (t.kind === Kind.NAMED_TYPE ? t.name.value : namedType(t.type));
 
@@ -38,7 +39,7 @@ export function analystSupergraph(supergraphSdl: string): string {
   let defs = doc.definitions.map((d) => {
     if (d.kind !== Kind.OBJECT_TYPE_DEFINITION || isMachinery(d)) return d;
     // A field with no classification is not in the analyst schema either (deny by default).
-    return { ...d, fields: d.fields?.filter((f) => ['KEEP', 'PSEUDONYM', 'YEAR', 'ZIP3'].includes(deidOf(f) ?? '')) };
+    return { ...d, fields: d.fields?.filter((f) => (DEID_KEPT as readonly string[]).includes(deidOf(f) ?? '')) };
   });
   // Drop empty object types and the fields that pointed at them, until nothing changes.
   for (let changed = true; changed;) {

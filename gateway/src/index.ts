@@ -1,4 +1,5 @@
-import { loadGatewayConfig, runMain } from '@ehr/common';
+import { runMain } from '@ehr/common';
+import { loadGatewayConfig } from './config.js';
 import { createGateway } from './server.js';
 
 runMain('gateway', async () => {

@@ -11,7 +11,6 @@ import {
   listen,
   readPrivateKey,
   requestMetricsPlugin,
-  type GatewayConfig,
   type Identity,
   type RunningHttp,
   type SubgraphName,
@@ -21,6 +20,7 @@ import { authenticate, type Authenticated } from './auth/authenticate.js';
 import { DisabledAccounts } from './auth/disabled-accounts.js';
 import { MemorySessionStore, RedisSessionStore, type SessionStore } from './auth/session-store.js';
 import { TokenVerifier } from './auth/token-verifier.js';
+import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { analystSupergraph } from './analyst-supergraph.js';
 import { gatewayFormatError } from './errors.js';
@@ -94,6 +94,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     return new SubgraphSource(name, url, config.subgraphTimeoutMs, signer);
   };
   const supergraphSdl = deps.supergraphSdl ?? readSupergraph();
+  // @apollo/gateway reports usage metrics (host and OS details) to Apollo's servers unless this is
+  // set. A hospital's gateway calls nobody outside the stack: always off, whatever the environment says.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({ supergraphSdl, buildService });
   // The analysts' gateway plans over a supergraph without the identifier fields (see analyst-supergraph.ts).
   const analystGateway = new ApolloGateway({ supergraphSdl: analystSupergraph(supergraphSdl), buildService });

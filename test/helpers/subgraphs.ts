@@ -1,4 +1,4 @@
-import { bootSubgraph, createLogger, loadConfig, type SubgraphName, type SubgraphServer } from '@ehr/common';
+import { bootSubgraph, createLogger, type SubgraphName, type SubgraphServer } from '@ehr/common';
 import { auditSubgraph } from '@ehr/subgraph-audit';
 import { medicationSubgraph } from '@ehr/subgraph-medication';
 import { notesSubgraph } from '@ehr/subgraph-notes';
@@ -30,8 +30,9 @@ export async function runSubgraph(
   db: TestDatabase,
   env: Record<string, string> = {},
 ): Promise<RunningSubgraph> {
-  const config = loadConfig(name, { ...db.env, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
-  const server = await bootSubgraph(SPECS[name] as never, { ...config, database: db.config });
+  const spec = SPECS[name];
+  const config = spec.loadConfig({ ...db.env, LOG_LEVEL: 'silent', NODE_ENV: 'test', ...env });
+  const server = await bootSubgraph(spec as never, { ...config, database: db.config } as never);
   const { url } = await server.listen('127.0.0.1', 0);
   const sign = await internalTokens(db.config.dataDir);
   return {

@@ -1,5 +1,4 @@
-import { loadGatewayConfig } from '@ehr/common';
-import { createGateway, type Gateway } from '@ehr/gateway';
+import { createGateway, type Gateway, loadGatewayConfig } from '@ehr/gateway';
 import { MemoryRateLimiter } from '../../gateway/src/rate-limit';
 import type { SeedData } from '../../tools/src/seed/generate';
 import { testDatabase, type TestDatabase } from '../helpers/database';

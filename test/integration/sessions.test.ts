@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { loadGatewayConfig } from '@ehr/common';
-import { createGateway, type Gateway } from '@ehr/gateway';
+import { createGateway, type Gateway, loadGatewayConfig } from '@ehr/gateway';
 import type { SeedData } from '../../tools/src/seed/generate';
 import { RedisSessionStore } from '../../gateway/src/auth/session-store';
 import { testDatabase, type TestDatabase } from '../helpers/database';

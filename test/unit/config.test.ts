@@ -1,36 +1,93 @@
-import { ConfigError, loadConfig, loadGatewayConfig } from '@ehr/common';
+import { ConfigError, loadSubgraphConfig } from '@ehr/common';
+import { loadGatewayConfig } from '@ehr/gateway';
+import { loadAuditConfig } from '@ehr/subgraph-audit';
+import { notesSubgraph } from '@ehr/subgraph-notes';
 
-describe('loadConfig', () => {
+/** The problems a configuration is refused with (fails the test when it is accepted). */
+function problemsOf(load: () => unknown): string[] {
+  try {
+    load();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('configuration accepted');
+}
+
+describe('service configuration', () => {
   it('defaults to the embedded database and the contract ports', () => {
-    const c = loadConfig('patient', {});
+    const c = loadSubgraphConfig('patient', {});
     expect(c.database.mysqlUrl).toBeUndefined();
     expect(c.database.databasePrefix).toBe('ehr_');
     expect(c.port).toBe(4001);
     expect(loadGatewayConfig({}).port).toBe(4000);
     expect(loadGatewayConfig({}).subgraphUrls.notes).toBe('http://127.0.0.1:4003/graphql');
+    expect(loadAuditConfig({}).port).toBe(4004);
   });
 
   it('reports every problem at once, in words an operator understands', () => {
-    let error: unknown;
-    try {
+    const problems = problemsOf(() =>
       loadGatewayConfig({
         GATEWAY_PORT: 'abc',
         MYSQL_URL: 'postgres://x',
         MYSQL_DATABASE_PREFIX: 'a;drop',
         NOTES_URL: 'nope',
-      });
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    const problems = (error as ConfigError).problems.join('\n');
+        QUERY_MAX_DEPTH: '1',
+      }),
+    ).join('\n');
     expect(problems).toMatch(/GATEWAY_PORT/);
     expect(problems).toMatch(/MYSQL_URL must start with mysql:\/\//);
     expect(problems).toMatch(/MYSQL_DATABASE_PREFIX/);
     expect(problems).toMatch(/NOTES_URL/);
+    expect(problems).toMatch(/QUERY_MAX_DEPTH/);
   });
 
   it('treats an empty MYSQL_URL as unset', () => {
-    expect(loadConfig('notes', { MYSQL_URL: '' }).database.mysqlUrl).toBeUndefined();
+    expect(notesSubgraph.loadConfig({ MYSQL_URL: '' }).database.mysqlUrl).toBeUndefined();
+  });
+
+  it('gives each service only its own settings: a subgraph carries no gateway or recorder keys', () => {
+    const patient = loadSubgraphConfig('patient', {}) as unknown as Record<string, unknown>;
+    for (const key of ['auth', 'redisUrl', 'queryLimits', 'auditCheckpointEvery', 'anomalyFactor', 'breakGlassTtlS'])
+      expect(patient).not.toHaveProperty(key);
+    const gateway = loadGatewayConfig({}) as unknown as Record<string, unknown>;
+    for (const key of ['deidKeyFile', 'auditCheckpointEvery', 'internalPublicKeyFile', 'restrictedZip3'])
+      expect(gateway).not.toHaveProperty(key);
+    const audit = loadAuditConfig({ AUDIT_CHECKPOINT_EVERY: '7', BREAK_GLASS_TTL_S: '600' });
+    expect(audit.auditCheckpointEvery).toBe(7);
+    expect(audit.breakGlassTtlS).toBe(600);
+    expect(audit as unknown as Record<string, unknown>).not.toHaveProperty('auth');
+    expect(notesSubgraph.loadConfig({ AUDIT_STATE_KEY_FILE: '/run/secrets/state' }).auditStateKeyFile).toBe(
+      '/run/secrets/state',
+    );
+  });
+
+  it("checks a service's own keys only: a gateway key set badly does not stop a subgraph", () => {
+    expect(() => loadSubgraphConfig('medication', { QUERY_MAX_DEPTH: 'x', AUTH_JWKS_URL: 'nope' })).not.toThrow();
+    expect(problemsOf(() => loadAuditConfig({ ANOMALY_FACTOR: '0', PATIENT_URL: 'ftp://x' })).join('\n')).toMatch(
+      /ANOMALY_FACTOR[\s\S]*PATIENT_URL|PATIENT_URL[\s\S]*ANOMALY_FACTOR/,
+    );
+  });
+
+  it('lists everything production requires in one refusal', () => {
+    const audit = problemsOf(() => loadAuditConfig({ NODE_ENV: 'production' }));
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^INTERNAL_PUBLIC_KEY_FILE is required/),
+        expect.stringMatching(/^DEID_KEY_FILE is required/),
+        expect.stringMatching(/^AUDIT_INGEST_KEY_FILE is required/),
+        expect.stringMatching(/^AUDIT_CHECKPOINT_KEY_FILE is required/),
+      ]),
+    );
+    expect(problemsOf(() => loadSubgraphConfig('patient', { NODE_ENV: 'production' }))).toHaveLength(3);
+    const gateway = problemsOf(() => loadGatewayConfig({ NODE_ENV: 'production' }));
+    expect(gateway).toEqual([
+      expect.stringMatching(/^AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE is required/),
+      'INTERNAL_PRIVATE_KEY_FILE is required in production',
+      'AUTH_ISSUER must not be the development issuer in production',
+    ]);
+    expect(
+      problemsOf(() => loadGatewayConfig({ AUTH_JWKS_URL: 'https://idp/jwks', AUTH_PUBLIC_KEY_FILE: 'k' })),
+    ).toEqual(['set AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE, not both']);
   });
 });

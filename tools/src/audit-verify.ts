@@ -1,5 +1,5 @@
-import { createLogger, loadConfig, openDatabase, runMain } from '@ehr/common';
-import { entities, loadCheckpointKey, migrations, verifyChain } from '@ehr/subgraph-audit';
+import { createLogger, openDatabase, runMain } from '@ehr/common';
+import { entities, loadAuditConfig, loadCheckpointKey, migrations, verifyChain } from '@ehr/subgraph-audit';
 
 /**
  * `npm run audit:verify`: recomputes the audit log's hash chain and checks its signed checkpoints,
@@ -8,7 +8,7 @@ import { entities, loadCheckpointKey, migrations, verifyChain } from '@ehr/subgr
 runMain(
   'audit:verify',
   async () => {
-    const config = loadConfig('audit');
+    const config = loadAuditConfig();
     const logger = createLogger('audit-verify', 'warn');
     const db = await openDatabase({
       subgraph: 'audit',

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { createLogger, describeDatabase, loadConfig, runMain } from '@ehr/common';
+import { createLogger, describeDatabase, loadSubgraphConfig, runMain } from '@ehr/common';
 import { generateSeedData } from './seed/generate.js';
 import { hasPatients, writeSeedData } from './seed/write.js';
 
@@ -20,7 +20,7 @@ runMain(
     });
     const patients = Number(values.patients);
     const seed = Number(values.seed);
-    const config = loadConfig('patient');
+    const config = loadSubgraphConfig('patient');
     const logger = createLogger('seed', 'warn');
     const where = describeDatabase(config.database, '*');
     if (values['if-empty'] && (await hasPatients(config.database, logger))) {

@@ -1,4 +1,5 @@
-import { devKeyPair, loadConfig, loadGatewayConfig, SERVICES, SUBGRAPHS, describeDatabase } from '@ehr/common';
+import { devKeyPair, loadSubgraphConfig, SERVICES, SUBGRAPHS, describeDatabase } from '@ehr/common';
+import { loadGatewayConfig } from '@ehr/gateway';
 import { SEED_ENTRY, SERVICE_ENTRY } from './paths.js';
 import { startChild, stopAll, waitReady, type Child } from './process-group.js';
 
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
 
   try {
-    const base = loadConfig('patient');
+    const base = loadSubgraphConfig('patient');
     const gatewayConfig = loadGatewayConfig();
     const host = base.host === '0.0.0.0' ? '127.0.0.1' : base.host;
     const ports = Object.fromEntries(

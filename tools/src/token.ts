@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { ConfigError, DEV_ISSUER, devKeyPair, isId, loadConfig, readPrivateKey, runMain } from '@ehr/common';
+import { basePart, ConfigError, DEV_ISSUER, devKeyPair, isId, loadParts, readPrivateKey, runMain } from '@ehr/common';
 import { isRole, ROLES } from '@ehr/policy';
 import { SignJWT } from 'jose';
 import { readIdentities } from './seed/write.js';
@@ -38,7 +38,8 @@ runMain(
     if (process.env.NODE_ENV === 'production') {
       throw new ConfigError(['development tokens are refused with NODE_ENV=production; use your identity provider']);
     }
-    const config = loadConfig('gateway');
+    // Only the base settings (DATA_DIR, database): the development keys and the demo identities.
+    const config = loadParts(process.env, basePart('gateway'));
     const identities = readIdentities(config.database);
     if (values.list) {
       const list = identities.map((i) => ({

@@ -1,4 +1,5 @@
-import { devKeyPair, isId, readPublicKey, DEV_ISSUER, type AuthConfig } from '@ehr/common';
+import { devKeyPair, isId, readPublicKey, DEV_ISSUER } from '@ehr/common';
+import type { AuthConfig } from '../config.js';
 import { isRole, type Role } from '@ehr/policy';
 import {
   createRemoteJWKSet,

@@ -62,6 +62,12 @@ export class AnomalyMonitor {
     return this.scheduled;
   }
 
+  /** Waits for the pass already scheduled (at stop: no check may outlive the database). */
+  async settle(): Promise<void> {
+    await this.scheduled;
+    await this.serial(async () => undefined);
+  }
+
   async distinctPatients(actorId: string, from: Date, to: Date): Promise<number> {
     const row = await this.db
       .getRepository(AuditEventRecord)

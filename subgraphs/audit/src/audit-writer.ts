@@ -1,4 +1,5 @@
-import { canonicalRecord, chainHash, GENESIS_HASH, serial, type AuditRecordInput, type Logger } from '@ehr/common';
+import { serial, type AuditRecordInput, type Logger } from '@ehr/common';
+import { canonicalRecord, chainHash, GENESIS_HASH } from './chain.js';
 import type { KeyObject } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { signCheckpoint } from './checkpoint-key.js';

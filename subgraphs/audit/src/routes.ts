@@ -9,11 +9,13 @@ import {
   type Identity,
   type SubgraphDeps,
 } from '@ehr/common';
+import type { AnomalyMonitor } from './anomaly-monitor.js';
+import type { AuditWriter } from './audit-writer.js';
+import type { BreakGlassRepository } from './break-glass-repository.js';
+import type { AuditConfig } from './config.js';
 import express from 'express';
 import { z } from 'zod';
-import { BreakGlassRepository } from './break-glass-repository.js';
 import { AccountStatusRecord } from './entities/index.js';
-import { auditServices } from './shared-writer.js';
 
 const batchSchema = z.object({ records: z.array(auditRecordSchema).max(10_000) });
 
@@ -22,11 +24,11 @@ const batchSchema = z.object({ records: z.array(auditRecordSchema).max(10_000) }
  * batch intake, signed by the data subgraphs with the shared ingest key (HMAC over the body), so
  * nobody else can write the log. A batch answers 200 only once it is committed.
  */
-export function auditRoutes(deps: SubgraphDeps) {
-  const grants = new BreakGlassRepository(deps.db);
+export function auditRoutes(
+  deps: SubgraphDeps<AuditConfig>,
+  { grants, writer, monitor }: { grants: BreakGlassRepository; writer: AuditWriter; monitor: AnomalyMonitor },
+) {
   const ingestKey = loadIngestKey(deps.config.auditIngestKeyFile, deps.config.database.dataDir);
-  const { writer, monitor } = auditServices(deps);
-  setInterval(() => void writer.checkpointNow(), deps.config.auditCheckpointIntervalS * 1000).unref();
   return (app: express.Express) => {
     app.post(ACTIVE_GRANTS_PATH, requireInternalToken(deps.verifier, 'audit', deps.logger), async (_req, res, next) => {
       try {

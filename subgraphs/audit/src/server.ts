@@ -1,23 +1,67 @@
 import path from 'node:path';
-import { bootSubgraph, type ServiceConfig, type SubgraphServer, type SubgraphSpec } from '@ehr/common';
+import { bootSubgraph, loadStateKey, type SubgraphServer, type SubgraphSpec } from '@ehr/common';
+import { AnomalyMonitor } from './anomaly-monitor.js';
+import { AuditWriter } from './audit-writer.js';
+import { BreakGlassRepository } from './break-glass-repository.js';
+import { loadCheckpointKey } from './checkpoint-key.js';
+import { loadAuditConfig, type AuditConfig } from './config.js';
 import { createContextFactory, type AuditContext } from './context.js';
+import { AuditRepository } from './repository.js';
 import { entities } from './entities/index.js';
 import { migrations } from './migrations/index.js';
 import { resolvers } from './resolvers/index.js';
 import { auditRoutes } from './routes.js';
 
-export const auditSubgraph: SubgraphSpec<AuditContext> = {
+export const auditSubgraph: SubgraphSpec<AuditContext, AuditConfig> = {
   name: 'audit',
   schemaFile: path.resolve(__dirname, '..', 'schema.graphql'),
   entities,
   migrations,
   resolvers,
-  context: createContextFactory,
-  routes: auditRoutes,
+  loadConfig: loadAuditConfig,
+  // The recorder: it writes its own records (break-glass, reviews, reads of the log) directly.
+  recordsAccess: false,
+  build(deps) {
+    const { db, config, logger } = deps;
+    const checkpointKey = loadCheckpointKey(config.auditCheckpointKeyFile, config.database.dataDir);
+    // One writer (one chain tail) and one monitor, shared by the intake and the resolvers.
+    const writer = new AuditWriter(db, checkpointKey.privateKey, config.auditCheckpointEvery, logger);
+    const monitor = new AnomalyMonitor(
+      db,
+      writer,
+      {
+        factor: config.anomalyFactor,
+        floor: config.anomalyBaselineFloor,
+        days: config.anomalyBaselineDays,
+        alertWebhookUrl: config.alertWebhookUrl,
+      },
+      logger,
+    );
+    const grants = new BreakGlassRepository(db);
+    const checkpoints = setInterval(() => void writer.checkpointNow(), config.auditCheckpointIntervalS * 1000);
+    checkpoints.unref();
+    return {
+      context: createContextFactory({
+        db,
+        repo: new AuditRepository(db),
+        grants,
+        config,
+        logger,
+        checkpointKey: checkpointKey.publicKey,
+        writer,
+        stateKey: loadStateKey(config.auditStateKeyFile, config.database.dataDir),
+      }),
+      routes: auditRoutes(deps, { grants, writer, monitor }),
+      stop: async () => {
+        clearInterval(checkpoints);
+        await monitor.settle();
+      },
+    };
+  },
 };
 
 /** Builds the audit subgraph on its own database; tests and main() both start here. */
-export function createAuditSubgraph(config: ServiceConfig): Promise<SubgraphServer> {
+export function createAuditSubgraph(config: AuditConfig): Promise<SubgraphServer> {
   return bootSubgraph(auditSubgraph, config);
 }
 
@@ -27,3 +71,4 @@ export { verifyChain, type ChainStatus } from './verify-chain.js';
 export { loadCheckpointKey } from './checkpoint-key.js';
 export { AuditWriter } from './audit-writer.js';
 export { AnomalyMonitor, setAccount } from './anomaly-monitor.js';
+export { loadAuditConfig, type AuditConfig } from './config.js';

@@ -1,4 +1,5 @@
-import { canonicalRecord, chainHash, GENESIS_HASH, type AuditRecordInput } from '@ehr/common';
+import type { AuditRecordInput } from '@ehr/common';
+import { canonicalRecord, chainHash, GENESIS_HASH } from './chain.js';
 import type { KeyObject } from 'node:crypto';
 import { MoreThan, type DataSource } from 'typeorm';
 import { checkpointValid } from './checkpoint-key.js';

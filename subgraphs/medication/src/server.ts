@@ -1,5 +1,11 @@
 import path from 'node:path';
-import { bootSubgraph, type ServiceConfig, type SubgraphServer, type SubgraphSpec } from '@ehr/common';
+import {
+  bootSubgraph,
+  loadSubgraphConfig,
+  type SubgraphConfig,
+  type SubgraphServer,
+  type SubgraphSpec,
+} from '@ehr/common';
 import { createContextFactory, type MedicationContext } from './context.js';
 import { entities } from './entities/index.js';
 import { migrations } from './migrations/index.js';
@@ -11,11 +17,14 @@ export const medicationSubgraph: SubgraphSpec<MedicationContext> = {
   entities,
   migrations,
   resolvers,
-  context: createContextFactory,
+  loadConfig: (env) => loadSubgraphConfig('medication', env),
+  recordsAccess: true,
+  aggregateFields: ['medicationCounts'],
+  build: (deps) => ({ context: createContextFactory(deps) }),
 };
 
 /** Builds the medication subgraph on its own database; tests and main() both start here. */
-export function createMedicationSubgraph(config: ServiceConfig): Promise<SubgraphServer> {
+export function createMedicationSubgraph(config: SubgraphConfig): Promise<SubgraphServer> {
   return bootSubgraph(medicationSubgraph, config);
 }
 

@@ -8,6 +8,7 @@ import {
   type SubgraphDeps,
 } from '@ehr/common';
 import DataLoader from 'dataloader';
+import type { NotesConfig } from './config.js';
 import type { ClinicalNoteRecord } from './entities/index.js';
 import { NotesRepository } from './repository.js';
 
@@ -24,7 +25,7 @@ export interface NotesContext extends BaseSubgraphContext {
   };
 }
 
-export function createContextFactory({ db, config }: SubgraphDeps) {
+export function createContextFactory({ db, config }: SubgraphDeps<NotesConfig>) {
   const repo = new NotesRepository(db);
   const stateKey = loadStateKey(config.auditStateKeyFile, config.database.dataDir);
   return (base: BaseSubgraphContext): NotesContext => {

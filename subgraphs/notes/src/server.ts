@@ -1,21 +1,25 @@
 import path from 'node:path';
-import { bootSubgraph, type ServiceConfig, type SubgraphServer, type SubgraphSpec } from '@ehr/common';
+import { bootSubgraph, type SubgraphServer, type SubgraphSpec } from '@ehr/common';
+import { loadNotesConfig, type NotesConfig } from './config.js';
 import { createContextFactory, type NotesContext } from './context.js';
 import { entities } from './entities/index.js';
 import { migrations } from './migrations/index.js';
 import { resolvers } from './resolvers/index.js';
 
-export const notesSubgraph: SubgraphSpec<NotesContext> = {
+export const notesSubgraph: SubgraphSpec<NotesContext, NotesConfig> = {
   name: 'notes',
   schemaFile: path.resolve(__dirname, '..', 'schema.graphql'),
   entities,
   migrations,
   resolvers,
-  context: createContextFactory,
+  loadConfig: loadNotesConfig,
+  recordsAccess: true,
+  aggregateFields: ['noteTypeCounts'],
+  build: (deps) => ({ context: createContextFactory(deps) }),
 };
 
 /** Builds the notes subgraph on its own database; tests and main() both start here. */
-export function createNotesSubgraph(config: ServiceConfig): Promise<SubgraphServer> {
+export function createNotesSubgraph(config: NotesConfig): Promise<SubgraphServer> {
   return bootSubgraph(notesSubgraph, config);
 }
 

@@ -27,8 +27,7 @@ function listScopeOf(base: BaseSubgraphContext): ListScope {
   return { kind: 'none' };
 }
 
-export function createContextFactory({ db, config }: SubgraphDeps) {
-  const repo = new PatientRepository(db);
+export function createContextFactory({ config }: SubgraphDeps, repo: PatientRepository) {
   return (base: BaseSubgraphContext): PatientContext => ({
     ...base,
     repo,
@@ -45,10 +44,4 @@ export function createContextFactory({ db, config }: SubgraphDeps) {
       }),
     },
   });
-}
-
-/** The patient subgraph answers care-team questions from its own table. */
-export function localCareTeamCheck({ db }: SubgraphDeps) {
-  const repo = new PatientRepository(db);
-  return (practitionerId: string, patientIds: readonly string[]) => repo.careTeamMembership(practitionerId, patientIds);
 }

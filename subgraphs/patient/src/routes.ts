@@ -8,15 +8,14 @@ import {
   type SubgraphDeps,
 } from '@ehr/common';
 import express from 'express';
-import { PatientRepository } from './repository.js';
+import type { PatientRepository } from './repository.js';
 
 /**
  * POST /internal/care-team: the other subgraphs ask which patients are on the caller's care
  * team. It answers only for the practitioner in the caller's own internal token, whichever
  * subgraph forwards it, so it tells nobody anything about anyone else's team.
  */
-export function careTeamRoutes(deps: SubgraphDeps) {
-  const repo = new PatientRepository(deps.db);
+export function careTeamRoutes(deps: SubgraphDeps, repo: PatientRepository) {
   return (app: express.Express) => {
     app.post(
       CARE_TEAM_PATH,

@@ -1,6 +1,13 @@
 import path from 'node:path';
-import { bootSubgraph, type ServiceConfig, type SubgraphServer, type SubgraphSpec } from '@ehr/common';
-import { createContextFactory, localCareTeamCheck, type PatientContext } from './context.js';
+import {
+  bootSubgraph,
+  loadSubgraphConfig,
+  type SubgraphConfig,
+  type SubgraphServer,
+  type SubgraphSpec,
+} from '@ehr/common';
+import { createContextFactory, type PatientContext } from './context.js';
+import { PatientRepository } from './repository.js';
 import { careTeamRoutes } from './routes.js';
 import { entities } from './entities/index.js';
 import { migrations } from './migrations/index.js';
@@ -12,13 +19,22 @@ export const patientSubgraph: SubgraphSpec<PatientContext> = {
   entities,
   migrations,
   resolvers,
-  context: createContextFactory,
-  careTeamCheck: localCareTeamCheck,
-  routes: careTeamRoutes,
+  loadConfig: (env) => loadSubgraphConfig('patient', env),
+  recordsAccess: true,
+  aggregateFields: ['cohortCounts'],
+  build(deps) {
+    const repo = new PatientRepository(deps.db);
+    return {
+      context: createContextFactory(deps, repo),
+      // It answers care-team questions from its own table, for itself and (over HTTP) the others.
+      careTeamCheck: (practitionerId, patientIds) => repo.careTeamMembership(practitionerId, patientIds),
+      routes: careTeamRoutes(deps, repo),
+    };
+  },
 };
 
 /** Builds the patient subgraph on its own database; tests and main() both start here. */
-export function createPatientSubgraph(config: ServiceConfig): Promise<SubgraphServer> {
+export function createPatientSubgraph(config: SubgraphConfig): Promise<SubgraphServer> {
   return bootSubgraph(patientSubgraph, config);
 }
 

@@ -19,9 +19,6 @@ export interface AuditedContext extends BaseContext {
 
 const RANK: Record<Outcome, number> = { CLEAR: 0, MASKED: 1, ERROR: 2, DENIED: 3 };
 
-/** Root fields that read many records at once as counts (the analysts' aggregates). */
-const AGGREGATES = new Set(['cohortCounts', 'medicationCounts', 'noteTypeCounts']);
-
 /**
  * Records every access a data subgraph serves and holds the response until the records are
  * durable (see AuditShipper): no response with PHI leaves without its record. Per request it
@@ -33,7 +30,10 @@ export function auditPlugin(options: {
   shipper: AuditShipper;
   classes: Map<string, PhiClass>;
   logger: Logger;
+  /** Root fields that read many records as counts (the spec's aggregateFields). */
+  aggregateFields: readonly string[];
 }): ApolloServerPlugin<AuditedContext> {
+  const aggregates = new Set(options.aggregateFields);
   const outcomeOf = (access: Access, type: string, field: string): Outcome => {
     const d = access.decide(type, field);
     if (d === 'clear') return ACCESS_OUTCOMES.clear;
@@ -59,7 +59,7 @@ export function auditPlugin(options: {
           const roots = selected.filter(([t]) => t === 'Query' || t === 'Mutation');
           const refusedOrAggregate =
             (body?.errors?.length ?? 0) > 0 ||
-            roots.some(([t, f]) => outcomeOf(access, t, f) !== ACCESS_OUTCOMES.clear || AGGREGATES.has(f));
+            roots.some(([t, f]) => outcomeOf(access, t, f) !== ACCESS_OUTCOMES.clear || aggregates.has(f));
           if (audit.entities.size === 0 && audit.mutations.length === 0) {
             if (roots.length === 0 || !refusedOrAggregate) return;
             audit.touch(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { loadSecretKey } from '../util/atomic-file.js';
 
 /** What happened to a field a record covers (the contract's FieldAccess.outcome); not a review's outcome. */
@@ -46,40 +46,6 @@ export interface AuditRecordInput {
   afterState: string | null;
 }
 
-/** The bytes the chain hashes: every stored column but the hash itself, in a fixed order. */
-export function canonicalRecord(r: AuditRecordInput & { sequence: number; prevHash: string }): string {
-  return JSON.stringify([
-    r.sequence,
-    r.id,
-    r.occurredAt,
-    r.actorId,
-    r.roles,
-    r.action,
-    r.auditId,
-    r.requestId,
-    r.subgraph,
-    r.patientId,
-    r.entityType,
-    r.entityId,
-    r.purpose,
-    r.fields,
-    r.outcome,
-    r.operationName,
-    r.operationHash,
-    r.ipAddress,
-    r.userAgent,
-    r.beforeState,
-    r.afterState,
-    r.prevHash,
-  ]);
-}
-
-export const GENESIS_HASH = '0'.repeat(64);
-
-export function chainHash(prevHash: string, canonical: string): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
-}
-
 /** The key subgraphs sign audit batches with (HMAC-SHA256): AUDIT_INGEST_KEY_FILE, or a development key. */
 export function loadIngestKey(file: string | undefined, dataDir: string): Buffer {
   return loadSecretKey(file, dataDir, 'audit-ingest.key');
@@ -93,13 +59,6 @@ export function verifyBatch(key: Buffer, body: string, signature: unknown): bool
   if (typeof signature !== 'string' || !/^[0-9a-f]{64}$/.test(signature)) return false;
   return timingSafeEqual(Buffer.from(signBatch(key, body), 'hex'), Buffer.from(signature, 'hex'));
 }
-
-/** The audit subgraph's internal endpoints (not part of the supergraph). */
-export const AUDIT_BATCH_PATH = '/internal/audit-batch';
-/** Where the gateway asks for a caller's active break-glass grants. */
-export const ACTIVE_GRANTS_PATH = '/internal/active-grants';
-/** Where every gateway replica reads which accounts are disabled. */
-export const DISABLED_ACCOUNTS_PATH = '/internal/disabled-accounts';
 
 const text = (max: number) => z.string().max(max);
 const nullableText = (max: number) => z.string().max(max).nullable();

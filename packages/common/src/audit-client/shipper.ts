@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { raiseAlert } from '../server/alerts.js';
-import { AUDIT_BATCH_PATH, signBatch, type AuditRecordInput } from './record.js';
+import { AUDIT_BATCH_PATH } from '../server/internal-paths.js';
+import { signBatch, type AuditRecordInput } from './record.js';
 import type { Logger } from '../server/logger.js';
 import { serial } from '../util/serial.js';
 

@@ -1,4 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { configPart } from '../config/load.js';
 import { loadSecretKey } from '../util/atomic-file.js';
 
 /**
@@ -25,3 +27,8 @@ export function openState(key: Buffer, sealed: string): unknown {
   decipher.setAuthTag(Buffer.from(tag, 'base64'));
   return JSON.parse(Buffer.concat([decipher.update(Buffer.from(ct, 'base64')), decipher.final()]).toString('utf8'));
 }
+
+/** AUDIT_STATE_KEY_FILE: read by the subgraphs that seal states and by the one that opens them. */
+export const stateKeyPart = configPart(z.object({ AUDIT_STATE_KEY_FILE: z.string().min(1).optional() }), (e) => ({
+  auditStateKeyFile: e.AUDIT_STATE_KEY_FILE,
+}));

@@ -1,1 +1,4 @@
-export * from './config.js';
+export * from './services.js';
+export * from './load.js';
+export * from './base.js';
+export * from './subgraph.js';

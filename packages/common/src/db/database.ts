@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { DataSource, type Logger as TypeOrmLogger, type MixedList, type EntitySchema } from 'typeorm';
-import type { DatabaseConfig } from '../config/config.js';
+import type { DatabaseConfig } from '../config/index.js';
 import type { ServiceMetrics } from '../server/metrics.js';
 import type { Logger } from '../server/logger.js';
 

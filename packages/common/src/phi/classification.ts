@@ -24,8 +24,15 @@ export const MASK_STYLES = [
 ] as const;
 export type MaskStyle = (typeof MASK_STYLES)[number];
 
-/** What the analyst schema does with a field (`deid`). */
-export const DEID_TRANSFORMS = ['REMOVE', 'KEEP', 'PSEUDONYM', 'YEAR', 'ZIP3'] as const;
+/**
+ * What the analyst schema does with a field (`deid`). PSEUDONYM: a record id under a keyed
+ * pseudonym; CURSOR: a paging cursor over record ids, pseudonymised the same way; YEAR: a date's
+ * year; BIRTH_YEAR: a birth date's year, none for ages over 89 (Safe Harbor); ZIP3: the 3-digit
+ * ZIP prefix, sparse areas as 000.
+ */
+export const DEID_TRANSFORMS = ['REMOVE', 'KEEP', 'PSEUDONYM', 'CURSOR', 'YEAR', 'BIRTH_YEAR', 'ZIP3'] as const;
+/** The transforms that keep a field in the analyst schema (changed or not). */
+export const DEID_KEPT: readonly DeidTransform[] = ['KEEP', 'PSEUDONYM', 'CURSOR', 'YEAR', 'BIRTH_YEAR', 'ZIP3'];
 export type DeidTransform = (typeof DEID_TRANSFORMS)[number];
 
 export interface PhiClass {

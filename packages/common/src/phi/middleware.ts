@@ -61,16 +61,16 @@ export function deidMiddleware(
   restrictedZip3?: readonly string[],
 ): IMiddlewareFieldMap {
   const out: Record<string, Record<string, IMiddlewareFunction>> = {};
-  const output = (c: PhiClass, key: string): ((v: unknown, parent: unknown) => unknown) | undefined => {
+  const output = (c: PhiClass): ((v: unknown, parent: unknown) => unknown) | undefined => {
     switch (c.deid) {
       case 'PSEUDONYM':
-        return key === 'PageInfo.endCursor'
-          ? (v) => (typeof v === 'string' ? encodeCursor(pseudonyms.pseudonym(decodeCursor(v)!)) : v)
-          : (v) => (typeof v === 'string' ? pseudonyms.pseudonym(v) : v);
+        return (v) => (typeof v === 'string' ? pseudonyms.pseudonym(v) : v);
+      case 'CURSOR':
+        return (v) => (typeof v === 'string' ? encodeCursor(pseudonyms.pseudonym(decodeCursor(v)!)) : v);
       case 'YEAR':
-        return key === 'Patient.birthDate'
-          ? (v) => (typeof v === 'string' && (ageOf(v) ?? 0) < 90 ? v.slice(0, 4) : null)
-          : (v) => (typeof v === 'string' ? v.slice(0, 4) : v);
+        return (v) => (typeof v === 'string' ? v.slice(0, 4) : v);
+      case 'BIRTH_YEAR':
+        return (v) => (typeof v === 'string' && (ageOf(v) ?? 0) < 90 ? v.slice(0, 4) : null);
       case 'ZIP3':
         return (v) => zip3(v as string | null, restrictedZip3);
       default:
@@ -79,7 +79,7 @@ export function deidMiddleware(
   };
   for (const [key, c] of classes) {
     const [type, field] = key.split('.') as [string, string];
-    const transform = output(c, key);
+    const transform = output(c);
     const removed = c.deid === 'REMOVE';
     const fieldDef = (schema.getType(type) as GraphQLObjectType | undefined)?.getFields()[field];
     const takesIds = fieldDef?.args.some((a) => ID_ARGS.has(a.name) || a.name === 'after') ?? false;

@@ -1,7 +1,7 @@
+import { CARE_TEAM_PATH } from '../server/internal-paths.js';
 import type { CareTeamCheck } from './scope.js';
 
-/** Path of the patient subgraph's care-team endpoint (internal; not part of the supergraph). */
-export const CARE_TEAM_PATH = '/internal/care-team';
+/** The most patient ids one care-team question may carry. */
 export const CARE_TEAM_MAX_IDS = 1000;
 
 /**

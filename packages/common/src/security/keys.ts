@@ -57,3 +57,6 @@ export function readPrivateKey(file: string, alg = INTERNAL_ALG): Promise<KeyLik
 export function readPublicKey(file: string, alg = INTERNAL_ALG): Promise<KeyLike> {
   return readKey(file, 'public', alg);
 }
+
+/** Issuer of the development tokens `npm run token` prints; refused in production. */
+export const DEV_ISSUER = 'ehr-dev-issuer';

@@ -8,3 +8,4 @@ export * from './subgraph-server.js';
 export * from './subgraph.js';
 export * from './subgraph-main.js';
 export * from './alerts.js';
+export * from './internal-paths.js';

@@ -1,5 +1,5 @@
 import { PolicyError } from '@ehr/policy';
-import { ConfigError } from '../config/config.js';
+import { ConfigError } from '../config/index.js';
 import { StartupError } from '../db/database.js';
 
 export interface Stoppable {

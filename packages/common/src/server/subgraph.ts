@@ -1,23 +1,24 @@
-import type { BaseContext } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { RolePolicy } from '@ehr/policy';
 import type express from 'express';
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
-import { accessFor, type Access } from '../security/access.js';
-import { AccessCollector } from '../audit-client/collector.js';
 import { auditPlugin } from '../audit-client/plugin.js';
+import { AccessCollector } from '../audit-client/collector.js';
 import { loadIngestKey } from '../audit-client/record.js';
 import { AuditShipper } from '../audit-client/shipper.js';
-import { remoteCareTeamCheck } from '../security/care-team-client.js';
-import type { ServiceConfig, SubgraphName } from '../config/config.js';
+import type { SubgraphName } from '../config/services.js';
+import type { SubgraphConfig } from '../config/subgraph.js';
 import { openDatabase } from '../db/database.js';
+import { loadDeidKey, Pseudonymizer } from '../phi/deid.js';
+import { accessFor, type Access } from '../security/access.js';
+import { remoteCareTeamCheck } from '../security/care-team-client.js';
 import type { Identity } from '../security/identity.js';
 import { InternalTokenVerifier } from '../security/internal-token.js';
 import { devKeyPair, readPublicKey } from '../security/keys.js';
+import { RecordScope, type CareTeamCheck } from '../security/scope.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { readSchema } from './schema-file.js';
-import { RecordScope, type CareTeamCheck } from '../security/scope.js';
-import { loadDeidKey, Pseudonymizer } from '../phi/deid.js';
 import { createSubgraphServer, type RequestInfo, type SubgraphServer } from './subgraph-server.js';
 
 /** What every subgraph's context starts from: who asks, what the policy lets them see, which records. */
@@ -30,16 +31,31 @@ export interface BaseSubgraphContext {
   audit: AccessCollector;
 }
 
-export interface SubgraphDeps {
+/** What a subgraph is built from: opened once at boot and handed to its `build`. */
+export interface SubgraphDeps<TConfig extends SubgraphConfig = SubgraphConfig> {
   db: DataSource;
-  config: ServiceConfig;
+  config: TConfig;
   policy: RolePolicy;
   logger: Logger;
   verifier: InternalTokenVerifier;
 }
 
-/** What makes one subgraph: its contract, its tables and its resolvers. */
-export interface SubgraphSpec<TContext extends BaseContext> {
+/** What a subgraph's `build` returns: its per-request context and whatever else it runs. */
+export interface SubgraphParts<TContext extends BaseContext> {
+  /** Builds the per-request context: fresh DataLoaders every time. */
+  context: (base: BaseSubgraphContext) => TContext | Promise<TContext>;
+  /** Answers care-team questions from this subgraph's own tables; unset means ask the patient subgraph. */
+  careTeamCheck?: CareTeamCheck;
+  /** Extra routes (internal endpoints), mounted before /graphql. */
+  routes?: (app: express.Express) => void;
+  /** Extra Apollo plugins. */
+  plugins?: ApolloServerPlugin<TContext>[];
+  /** Closes every timer and connection `build` opened; runs after the server stops taking requests. */
+  stop?: () => Promise<void>;
+}
+
+/** What makes one subgraph: its contract, its tables, its settings and how it is built. */
+export interface SubgraphSpec<TContext extends BaseContext, TConfig extends SubgraphConfig = SubgraphConfig> {
   name: SubgraphName;
   schemaFile: string;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
@@ -47,22 +63,28 @@ export interface SubgraphSpec<TContext extends BaseContext> {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
   resolvers: unknown;
-  context: (deps: SubgraphDeps) => (base: BaseSubgraphContext) => TContext | Promise<TContext>;
-  /** The patient subgraph answers care-team questions from its own tables; others ask it. */
-  careTeamCheck?: (deps: SubgraphDeps) => CareTeamCheck;
-  routes?: (deps: SubgraphDeps) => (app: express.Express) => void;
+  /** Reads and validates this subgraph's configuration, every problem at once. */
+  loadConfig: (env?: NodeJS.ProcessEnv) => TConfig;
+  /**
+   * Whether what it serves is recorded through the audit client (every data subgraph). The
+   * audit subgraph is the recorder and records its own reads itself.
+   */
+  recordsAccess: boolean;
+  /** Root fields that read many records at once as counts: recorded even when no single record is touched. */
+  aggregateFields?: readonly string[];
+  build: (deps: SubgraphDeps<TConfig>) => SubgraphParts<TContext> | Promise<SubgraphParts<TContext>>;
 }
 
 /** The key that verifies the gateway's internal tokens: configured, or the development pair. */
-export async function internalVerifier(config: ServiceConfig): Promise<InternalTokenVerifier> {
+export async function internalVerifier(config: SubgraphConfig): Promise<InternalTokenVerifier> {
   const file = config.internalPublicKeyFile ?? (await devKeyPair(config.database.dataDir, 'internal')).publicFile;
   return new InternalTokenVerifier(await readPublicKey(file));
 }
 
-/** Opens the subgraph's own database (migrating it) and builds its server. */
-export async function bootSubgraph<TContext extends BaseContext>(
-  spec: SubgraphSpec<TContext>,
-  config: ServiceConfig,
+/** Opens the subgraph's own database (migrating it), builds its parts and its server. */
+export async function bootSubgraph<TContext extends BaseContext, TConfig extends SubgraphConfig>(
+  spec: SubgraphSpec<TContext, TConfig>,
+  config: TConfig,
 ): Promise<SubgraphServer> {
   const logger = createLogger(spec.name, config.logLevel);
   const metrics = createMetrics(spec.name);
@@ -76,21 +98,23 @@ export async function bootSubgraph<TContext extends BaseContext>(
     logger,
     metrics,
   });
-  const deps: SubgraphDeps = { db, config, policy, logger, verifier };
-  const build = spec.context(deps);
-  const localCheck = spec.careTeamCheck?.(deps);
-  // Every data subgraph records what it serves; the audit subgraph is the recorder itself.
-  const shipper =
-    spec.name === 'audit'
-      ? undefined
-      : new AuditShipper(
-          AuditShipper.endpointFor(config.auditUrl),
-          loadIngestKey(config.auditIngestKeyFile, config.database.dataDir),
-          config.database.dataDir,
-          spec.name,
-          logger,
-          config.alertWebhookUrl,
-        );
+  let parts: SubgraphParts<TContext>;
+  try {
+    parts = await spec.build({ db, config, policy, logger, verifier });
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  const shipper = spec.recordsAccess
+    ? new AuditShipper(
+        AuditShipper.endpointFor(config.auditUrl),
+        loadIngestKey(config.auditIngestKeyFile, config.database.dataDir),
+        config.database.dataDir,
+        spec.name,
+        logger,
+        config.alertWebhookUrl,
+      )
+    : undefined;
   return createSubgraphServer({
     name: spec.name,
     typeDefs: readSchema(spec.schemaFile),
@@ -103,12 +127,28 @@ export async function bootSubgraph<TContext extends BaseContext>(
     pseudonyms: new Pseudonymizer(loadDeidKey(config.deidKeyFile, config.database.dataDir)),
     restrictedZip3: config.restrictedZip3,
     introspection: config.nodeEnv !== 'production',
-    routes: spec.routes?.(deps),
-    plugins: (classes) => (shipper ? [auditPlugin({ subgraph: spec.name, shipper, classes, logger }) as never] : []),
-    onStop: async () => shipper?.drain(),
+    routes: parts.routes,
+    plugins: (classes) => [
+      ...(shipper
+        ? [
+            auditPlugin({
+              subgraph: spec.name,
+              shipper,
+              classes,
+              logger,
+              aggregateFields: spec.aggregateFields ?? [],
+            }) as never,
+          ]
+        : []),
+      ...(parts.plugins ?? []),
+    ],
+    onStop: async () => {
+      await shipper?.drain();
+      await parts.stop?.();
+    },
     context: (info: RequestInfo) => {
-      const check = localCheck ?? remoteCareTeamCheck(config.patientUrl, info.internalToken);
-      return build({
+      const check = parts.careTeamCheck ?? remoteCareTeamCheck(config.patientUrl, info.internalToken);
+      return parts.context({
         requestId: info.requestId,
         identity: info.identity,
         access: accessFor(policy, info.identity.roles),

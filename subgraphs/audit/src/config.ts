@@ -1,0 +1,47 @@
+import { basePart, configPart, loadParts, stateKeyPart, subgraphPart, type SubgraphConfig } from '@ehr/common';
+import { z } from 'zod';
+
+/** The recorder's own settings: checkpoints, the access monitor, break-glass grants. */
+export interface AuditSettings {
+  /** The Ed25519 key that signs checkpoints (also read by audit:verify). */
+  auditCheckpointKeyFile: string | undefined;
+  auditCheckpointEvery: number;
+  auditCheckpointIntervalS: number;
+  /** Access monitor: an hour over factor x baseline distinct patients is an incident. */
+  anomalyFactor: number;
+  anomalyBaselineFloor: number;
+  anomalyBaselineDays: number;
+  /** How long a break-glass grant lasts. */
+  breakGlassTtlS: number;
+}
+
+export interface AuditConfig extends SubgraphConfig, AuditSettings {
+  /** Opens sealed mutation states (auditEventState). */
+  auditStateKeyFile: string | undefined;
+}
+
+const auditPart = configPart(
+  z.object({
+    AUDIT_CHECKPOINT_KEY_FILE: z.string().min(1).optional(),
+    AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).max(100_000).default(100),
+    AUDIT_CHECKPOINT_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(300),
+    ANOMALY_FACTOR: z.coerce.number().min(1).max(100).default(3),
+    ANOMALY_BASELINE_FLOOR: z.coerce.number().int().min(1).max(100_000).default(20),
+    ANOMALY_BASELINE_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+    BREAK_GLASS_TTL_S: z.coerce.number().int().min(60).max(86_400).default(3600),
+  }),
+  (e): AuditSettings => ({
+    auditCheckpointKeyFile: e.AUDIT_CHECKPOINT_KEY_FILE,
+    auditCheckpointEvery: e.AUDIT_CHECKPOINT_EVERY,
+    auditCheckpointIntervalS: e.AUDIT_CHECKPOINT_INTERVAL_S,
+    anomalyFactor: e.ANOMALY_FACTOR,
+    anomalyBaselineFloor: e.ANOMALY_BASELINE_FLOOR,
+    anomalyBaselineDays: e.ANOMALY_BASELINE_DAYS,
+    breakGlassTtlS: e.BREAK_GLASS_TTL_S,
+  }),
+  (s) => (s.auditCheckpointKeyFile ? [] : ['AUDIT_CHECKPOINT_KEY_FILE is required in production']),
+);
+
+export function loadAuditConfig(env: NodeJS.ProcessEnv = process.env): AuditConfig {
+  return loadParts(env, basePart('audit'), subgraphPart, stateKeyPart, auditPart);
+}
