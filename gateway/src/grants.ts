@@ -1,4 +1,5 @@
 import { ACTIVE_GRANTS_PATH, type BreakGlassGrantRef, type Identity, type InternalTokenSigner } from '@ehr/common';
+import { isClinical } from '@ehr/policy';
 import type { SessionStore } from './auth/session-store.js';
 
 /** How long a user's active grants are cached between requests (a new grant invalidates it at once). */
@@ -17,7 +18,7 @@ export class GrantLookup {
   ) {}
 
   async forIdentity(identity: Identity): Promise<BreakGlassGrantRef[]> {
-    if (!identity.roles.some((r) => r === 'physician' || r === 'nurse')) return [];
+    if (!isClinical(identity.roles)) return [];
     const cached = await this.sessions.getGrants(identity.sub);
     if (cached) return cached;
     const token = await this.signer.sign(identity, 'audit');

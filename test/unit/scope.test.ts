@@ -1,4 +1,6 @@
 import { RecordScope, type Identity } from '@ehr/common';
+import { ROLES, type Role } from '@ehr/policy';
+import fc from 'fast-check';
 
 const P1 = '11111111-1111-4111-8111-111111111111';
 const P2 = '22222222-2222-4222-8222-222222222222';
@@ -67,5 +69,39 @@ describe('RecordScope', () => {
   it('fails closed when the care-team owner cannot answer', async () => {
     const scope = new RecordScope(identity({}), () => Promise.reject(new Error('patient subgraph down')));
     await expect(scope.check(P1)).rejects.toThrow();
+  });
+
+  it('lists exactly what it lets in by id: one scope model for listings and lookups (generated)', async () => {
+    const pool = ['11111111-1111-4111-8111-1111111111a1', '22222222-2222-4222-8222-2222222222b2', P1, P2];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.constantFrom(...ROLES), { minLength: 1, maxLength: 3 }),
+        fc.option(fc.constantFrom(...pool), { nil: undefined }),
+        fc.option(fc.constant('33333333-3333-4333-8333-333333333333'), { nil: undefined }),
+        fc.boolean(),
+        fc.subarray(pool),
+        async (roles, patientId, practitionerId, deidentified, team) => {
+          const who = identity({ roles: roles as Role[], patientId, practitionerId, deidentified });
+          const scope = new RecordScope(who, (_p, ids) => Promise.resolve(ids.map((id) => team.includes(id))));
+          const list = scope.listScope();
+          const listed = pool.filter((id) =>
+            list.kind === 'all'
+              ? true
+              : list.kind === 'one'
+                ? id === list.patientId
+                : list.kind === 'careTeam'
+                  ? team.includes(id)
+                  : false,
+          );
+          const answers = await Promise.all(pool.map((id) => scope.check(id)));
+          const reachable = pool.filter((_, i) => answers[i] === 'in');
+          // A listing never shows a record a lookup by id would refuse.
+          for (const id of listed) expect(reachable).toContain(id);
+          // With one role, a lookup reaches nothing the listing leaves out (no grants here).
+          if (roles.length === 1) expect(reachable.sort()).toEqual(listed.sort());
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

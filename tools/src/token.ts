@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { basePart, ConfigError, DEV_ISSUER, devKeyPair, isId, loadParts, readPrivateKey, runMain } from '@ehr/common';
-import { isRole, ROLES } from '@ehr/policy';
+import { isClinical, isRole, ROLES } from '@ehr/policy';
 import { SignJWT } from 'jose';
 import { readIdentities } from './seed/write.js';
 
@@ -62,7 +62,7 @@ runMain(
     const practitionerId = values.practitioner ?? demo?.practitioner_id;
     if (role === 'patient' && !isId(patientId))
       throw new RangeError('a patient token needs --patient ID (a record id)');
-    if ((role === 'physician' || role === 'nurse') && !isId(practitionerId)) {
+    if (isClinical([role]) && !isId(practitionerId)) {
       throw new RangeError('a clinician token needs --practitioner ID (a record id)');
     }
     const ttl = parseTtl(values.ttl ?? '15m');
@@ -73,7 +73,7 @@ runMain(
       roles: [role],
       sid: randomUUID(),
       ...(role === 'patient' ? { patient_id: patientId } : {}),
-      ...(role === 'physician' || role === 'nurse' ? { practitioner_id: practitionerId } : {}),
+      ...(isClinical([role]) ? { practitioner_id: practitionerId } : {}),
     })
       .setProtectedHeader({ alg: 'ES256', typ: 'JWT' })
       .setIssuer(DEV_ISSUER)

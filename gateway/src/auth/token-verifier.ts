@@ -1,6 +1,6 @@
 import { devKeyPair, isId, readPublicKey, DEV_ISSUER } from '@ehr/common';
 import type { AuthConfig } from '../config.js';
-import { isRole, type Role } from '@ehr/policy';
+import { isClinical, isRole, type Role } from '@ehr/policy';
 import {
   createRemoteJWKSet,
   decodeProtectedHeader,
@@ -111,7 +111,7 @@ export class TokenVerifier {
       if (!isId(p.patient_id)) throw invalid('A patient token needs a patient_id claim naming a record');
       claims.patientId = p.patient_id;
     }
-    if (roles.includes('physician') || roles.includes('nurse')) {
+    if (isClinical(roles)) {
       if (!isId(p.practitioner_id)) throw invalid('A clinician token needs a practitioner_id claim naming a record');
       claims.practitionerId = p.practitioner_id;
     }

@@ -10,8 +10,16 @@ export function isRole(value: unknown): value is Role {
 export const DECISIONS = { clear: 'clear', masked: 'masked', denied: 'denied' } as const;
 export type Decision = keyof typeof DECISIONS;
 
-/** Roles that treat patients: scoped to their care team, may break the glass. */
+/** Roles that treat patients: scoped to their care team, name a practitioner, may break the glass. */
 export const CLINICAL_ROLES = ['physician', 'nurse'] as const satisfies readonly Role[];
+
+/**
+ * Whether any of these roles treats patients. The one answer to "is this caller a clinician":
+ * record scope, grants, purpose of use, token claims and development tokens all ask it.
+ */
+export function isClinical(roles: readonly string[]): boolean {
+  return roles.some((r) => (CLINICAL_ROLES as readonly string[]).includes(r));
+}
 
 /** Note types; each is also a policy group (`progress_notes`, ...) that grants rows of that type. */
 export const NOTE_TYPES = ['progress', 'nursing', 'discharge', 'psychotherapy'] as const;

@@ -1,11 +1,12 @@
-import { scopedLoad, scopedRows, type BaseSubgraphContext, type SubgraphDeps } from '@ehr/common';
+import type { BaseSubgraphContext, SubgraphDeps } from '@ehr/common';
 import DataLoader from 'dataloader';
 import type { MedicationRequestRecord } from './entities/index.js';
-import { MedicationRepository } from './repository.js';
+import { MedicationRepository, type MedicationReads } from './repository.js';
 
 /** Per-request context. Loaders are created here, per request, never at module level. */
 export interface MedicationContext extends BaseSubgraphContext {
-  repo: MedicationRepository;
+  /** This request's reads, scope built in: resolvers and loaders reach rows only through them. */
+  reads: MedicationReads;
   loaders: {
     /** Scope-checked by the row's patient. */
     medicationRequest: DataLoader<string, MedicationRequestRecord | null>;
@@ -16,18 +17,15 @@ export interface MedicationContext extends BaseSubgraphContext {
 
 export function createContextFactory({ db }: SubgraphDeps) {
   const repo = new MedicationRepository(db);
-  return (base: BaseSubgraphContext): MedicationContext => ({
-    ...base,
-    repo,
-    loaders: {
-      medicationRequest: new DataLoader(async (ids) =>
-        scopedRows(base, 'MedicationRequest', ids, await repo.byIds(ids)),
-      ),
-      medicationsByPatient: new DataLoader(async (ids) => {
-        const lists = await scopedLoad(base, ids, (allowed) => repo.byPatientIds(allowed));
-        for (const l of lists) if (!(l instanceof Error)) base.audit.rows('MedicationRequest', l);
-        return lists;
-      }),
-    },
-  });
+  return (base: BaseSubgraphContext): MedicationContext => {
+    const reads = repo.forRequest(base);
+    return {
+      ...base,
+      reads,
+      loaders: {
+        medicationRequest: new DataLoader((ids) => reads.byIds(ids)),
+        medicationsByPatient: new DataLoader((ids) => reads.byPatients(ids)),
+      },
+    };
+  };
 }

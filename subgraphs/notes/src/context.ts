@@ -1,20 +1,13 @@
-import {
-  forbidden,
-  loadStateKey,
-  sealState,
-  scopedLoad,
-  scopedRows,
-  type BaseSubgraphContext,
-  type SubgraphDeps,
-} from '@ehr/common';
+import { loadStateKey, sealState, type BaseSubgraphContext, type SubgraphDeps } from '@ehr/common';
 import DataLoader from 'dataloader';
 import type { NotesConfig } from './config.js';
 import type { ClinicalNoteRecord } from './entities/index.js';
-import { NotesRepository } from './repository.js';
+import { NotesRepository, type NotesReads } from './repository.js';
 
 /** Per-request context. Loaders are created here, per request, never at module level. */
 export interface NotesContext extends BaseSubgraphContext {
-  repo: NotesRepository;
+  /** This request's reads and writes, scope built in: resolvers and loaders reach rows only through them. */
+  reads: NotesReads;
   /** Encrypts a record's state for the audit trail (AES-256-GCM). */
   sealState: (state: unknown) => string;
   loaders: {
@@ -29,26 +22,14 @@ export function createContextFactory({ db, config }: SubgraphDeps<NotesConfig>) 
   const repo = new NotesRepository(db);
   const stateKey = loadStateKey(config.auditStateKeyFile, config.database.dataDir);
   return (base: BaseSubgraphContext): NotesContext => {
-    // Masked reads are denied until masking exists, so only clear note types are served.
-    const readable = (n: ClinicalNoteRecord) => base.access.noteType(n.type) === 'clear';
+    const reads = repo.forRequest(base);
     return {
       ...base,
-      repo,
+      reads,
       sealState: (state) => sealState(stateKey, state),
       loaders: {
-        note: new DataLoader(async (ids) =>
-          scopedRows(base, 'ClinicalNote', ids, await repo.byIds(ids), (n) =>
-            readable(n) ? undefined : forbidden('Not permitted to read this type of note'),
-          ),
-        ),
-        notesByPatient: new DataLoader(async (ids) =>
-          (await scopedLoad(base, ids, (allowed) => repo.byPatientIds(allowed))).map((list) => {
-            if (list instanceof Error) return list;
-            const shown = list.filter(readable);
-            base.audit.rows('ClinicalNote', shown);
-            return shown;
-          }),
-        ),
+        note: new DataLoader((ids) => reads.byIds(ids)),
+        notesByPatient: new DataLoader((ids) => reads.byPatients(ids)),
       },
     };
   };

@@ -1,18 +1,57 @@
-import { groupByKeys, orderByKeys } from '@ehr/common';
+import { forbidden, groupByKeys, orderByKeys, scopedLoad, scopedRows, type BaseSubgraphContext } from '@ehr/common';
 import { In, type DataSource } from 'typeorm';
 import { ClinicalNoteRecord } from './entities/index.js';
 
-/** Every note row is loaded here (the place record scope is enforced). */
+/**
+ * What one request may read and write, with its scope built in: every note passes the request's
+ * RecordScope (by its patient) and the role's note-type grants, and is noted for the audit
+ * trail where it is loaded; a note is created only for a patient in scope.
+ */
+export interface NotesReads {
+  /** By id: out of scope answers with the scope's error; a type the role may not read, FORBIDDEN. */
+  byIds(ids: readonly string[]): Promise<(ClinicalNoteRecord | null | Error)[]>;
+  /** Per patient, only the note types the role may read. */
+  byPatients(patientIds: readonly string[]): Promise<(ClinicalNoteRecord[] | Error)[]>;
+  /** Notes per type, for suppressed counts only. */
+  countsByType(): Promise<Map<string, number>>;
+  /** Stores a new note after its patient passes the scope (NOT_FOUND or BREAK_GLASS_REQUIRED otherwise). */
+  create(note: ClinicalNoteRecord): Promise<ClinicalNoteRecord>;
+}
+
+/** Every note row is loaded and stored here; the subgraph reads through `forRequest`. */
 export class NotesRepository {
   constructor(private readonly db: DataSource) {}
 
-  async byIds(ids: readonly string[]): Promise<(ClinicalNoteRecord | null)[]> {
+  forRequest(ctx: Pick<BaseSubgraphContext, 'scope' | 'audit' | 'access'>): NotesReads {
+    // Masked reads are denied until masking exists, so only clear note types are served.
+    const readable = (n: ClinicalNoteRecord) => ctx.access.noteType(n.type) === 'clear';
+    return {
+      byIds: async (ids) =>
+        scopedRows(ctx, 'ClinicalNote', ids, await this.byIds(ids), (n) =>
+          readable(n) ? undefined : forbidden('Not permitted to read this type of note'),
+        ),
+      byPatients: async (ids) =>
+        (await scopedLoad(ctx, ids, (allowed) => this.byPatientIds(allowed))).map((list) => {
+          if (list instanceof Error) return list;
+          const shown = list.filter(readable);
+          ctx.audit.rows('ClinicalNote', shown);
+          return shown;
+        }),
+      countsByType: () => this.countsByType(),
+      create: async (note) => {
+        await ctx.scope.assert(note.patientId);
+        return this.db.getRepository(ClinicalNoteRecord).save(note);
+      },
+    };
+  }
+
+  private async byIds(ids: readonly string[]): Promise<(ClinicalNoteRecord | null)[]> {
     const rows = await this.db.getRepository(ClinicalNoteRecord).findBy({ id: In([...ids]) });
     return orderByKeys(ids, rows, (r) => r.id);
   }
 
-  /** Notes per type: one GROUP BY. */
-  async countsByType(): Promise<Map<string, number>> {
+  /** One GROUP BY. */
+  private async countsByType(): Promise<Map<string, number>> {
     const rows = await this.db
       .getRepository(ClinicalNoteRecord)
       .createQueryBuilder('n')
@@ -23,11 +62,7 @@ export class NotesRepository {
     return new Map(rows.map((r) => [r.type, Number(r.n)]));
   }
 
-  async insert(note: ClinicalNoteRecord): Promise<ClinicalNoteRecord> {
-    return this.db.getRepository(ClinicalNoteRecord).save(note);
-  }
-
-  async byPatientIds(patientIds: readonly string[]): Promise<ClinicalNoteRecord[][]> {
+  private async byPatientIds(patientIds: readonly string[]): Promise<ClinicalNoteRecord[][]> {
     const rows = await this.db.getRepository(ClinicalNoteRecord).find({
       where: { patientId: In([...patientIds]) },
       order: { authoredAt: 'DESC', id: 'ASC' },

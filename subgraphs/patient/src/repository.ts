@@ -1,5 +1,12 @@
-import { encodeCursor, groupByKeys, orderByKeys } from '@ehr/common';
-import { Brackets, In, IsNull, LessThanOrEqual, MoreThanOrEqual, type DataSource } from 'typeorm';
+import {
+  encodeCursor,
+  groupByKeys,
+  orderByKeys,
+  scopedLoad,
+  type BaseSubgraphContext,
+  type ListScope,
+} from '@ehr/common';
+import { Brackets, In, type DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import { CareTeamMemberRecord, CoverageRecord, PatientRecord, PractitionerRecord } from './entities/index.js';
 
 export interface Page<T> {
@@ -9,98 +16,125 @@ export interface Page<T> {
   totalCount: number;
 }
 
-/** Which patients a listing may include: everyone (billing), one (a patient), a care team, or none. */
-export type ListScope =
-  | { kind: 'all' }
-  | { kind: 'one'; patientId: string }
-  | { kind: 'careTeam'; practitionerId: string }
-  | { kind: 'none' };
+/** The cohort columns counted in memory (grouped there: they may be encrypted). */
+export type CohortRow = Pick<PatientRecord, 'birthDate' | 'gender' | 'postalCode' | 'state'>;
+
+/**
+ * What one request may read, with its scope built in: every patient row passes the request's
+ * RecordScope and is noted for the audit trail where it is loaded, so a loader or resolver
+ * built on these reads cannot forget either. (Medplum builds its access policy into the
+ * repository the same way.)
+ */
+export interface PatientReads {
+  /** By id: out-of-scope ids answer NOT_FOUND or BREAK_GLASS_REQUIRED in their slot, never the row. */
+  patients(ids: readonly string[]): Promise<(PatientRecord | null | Error)[]>;
+  /** A page of the patients the caller's scope lists (care team, own record, everyone, none). */
+  page(first: number, after: string | undefined): Promise<Page<PatientRecord>>;
+  careTeams(patientIds: readonly string[]): Promise<(CareTeamMemberRecord[] | Error)[]>;
+  coverage(patientIds: readonly string[]): Promise<(CoverageRecord[] | Error)[]>;
+  /** The staff directory: practitioners are not patient data. */
+  practitioners(ids: readonly string[]): Promise<(PractitionerRecord | null)[]>;
+  /** Every patient's cohort columns, for suppressed counts only (never returned row by row). */
+  cohortColumns(): Promise<CohortRow[]>;
+}
 
 const today = () => new Date().toISOString().slice(0, 10);
 
 /**
- * Every row this subgraph serves is loaded here. Batch functions answer in the order of the keys
- * they were given, as DataLoader requires. Scope is applied by the loaders in context.ts (by id)
- * and by patientPage (listings), so no entry point reads a row without it.
+ * Every row this subgraph serves is loaded here. The queries are private: the subgraph reads
+ * through `forRequest`, which applies the request's scope. Batch functions answer in the order
+ * of the keys they were given, as DataLoader requires.
  */
 export class PatientRepository {
   constructor(private readonly db: DataSource) {}
 
-  async patientsByIds(ids: readonly string[]): Promise<(PatientRecord | null)[]> {
+  /** The reads of one request, scoped by its RecordScope and noted in its audit collector. */
+  forRequest(ctx: Pick<BaseSubgraphContext, 'scope' | 'audit'>): PatientReads {
+    return {
+      patients: (ids) => scopedLoad(ctx, ids, (allowed) => this.patientsByIds(allowed)),
+      page: async (first, after) => {
+        const page = await this.patientPage(ctx.scope.listScope(), first, after);
+        ctx.audit.rows('Patient', page.nodes);
+        return page;
+      },
+      careTeams: (ids) => scopedLoad(ctx, ids, (allowed) => this.careTeamsByPatientIds(allowed)),
+      coverage: async (ids) => {
+        const lists = await scopedLoad(ctx, ids, (allowed) => this.coverageByPatientIds(allowed));
+        for (const l of lists) if (!(l instanceof Error)) ctx.audit.rows('Coverage', l);
+        return lists;
+      },
+      practitioners: (ids) => this.practitionersByIds(ids),
+      cohortColumns: () => this.cohortColumns(),
+    };
+  }
+
+  /** For each patient, whether the practitioner is on their care team today. One statement. */
+  async careTeamMembership(practitionerId: string, patientIds: readonly string[]): Promise<boolean[]> {
+    if (patientIds.length === 0) return [];
+    const rows = await this.currentMembers(practitionerId)
+      .andWhere('m.patient_id IN (:...patientIds)', { patientIds: [...patientIds] })
+      .getRawMany<{ patientId: string }>();
+    const members = new Set(rows.map((r) => r.patientId));
+    return patientIds.map((id) => members.has(id));
+  }
+
+  /**
+   * The patients a practitioner is on the care team of today: started (not in the future) and
+   * not ended. The one statement of the membership condition, for lookups and for listings.
+   */
+  private currentMembers(
+    practitionerId: string,
+    qb?: SelectQueryBuilder<ObjectLiteral>,
+  ): SelectQueryBuilder<ObjectLiteral> {
+    const now = today();
+    const base = qb ?? this.db.createQueryBuilder();
+    return base
+      .select('m.patient_id', 'patientId')
+      .from(CareTeamMemberRecord, 'm')
+      .where('m.practitioner_id = :practitionerId', { practitionerId })
+      .andWhere('m.period_start <= :today', { today: now })
+      .andWhere(new Brackets((b) => b.where('m.period_end IS NULL').orWhere('m.period_end >= :today', { today: now })));
+  }
+
+  private async patientsByIds(ids: readonly string[]): Promise<(PatientRecord | null)[]> {
     if (ids.length === 0) return [];
     const rows = await this.db.getRepository(PatientRecord).findBy({ id: In([...ids]) });
     return orderByKeys(ids, rows, (r) => r.id);
   }
 
-  async practitionersByIds(ids: readonly string[]): Promise<(PractitionerRecord | null)[]> {
+  private async practitionersByIds(ids: readonly string[]): Promise<(PractitionerRecord | null)[]> {
     const rows = await this.db.getRepository(PractitionerRecord).findBy({ id: In([...ids]) });
     return orderByKeys(ids, rows, (r) => r.id);
   }
 
-  async careTeamsByPatientIds(ids: readonly string[]): Promise<CareTeamMemberRecord[][]> {
+  private async careTeamsByPatientIds(ids: readonly string[]): Promise<CareTeamMemberRecord[][]> {
     const rows = await this.db
       .getRepository(CareTeamMemberRecord)
       .find({ where: { patientId: In([...ids]) }, order: { periodStart: 'ASC', id: 'ASC' } });
     return groupByKeys(ids, rows, (r) => r.patientId);
   }
 
-  async coverageByPatientIds(ids: readonly string[]): Promise<CoverageRecord[][]> {
+  private async coverageByPatientIds(ids: readonly string[]): Promise<CoverageRecord[][]> {
     const rows = await this.db
       .getRepository(CoverageRecord)
       .find({ where: { patientId: In([...ids]) }, order: { periodStart: 'DESC', id: 'ASC' } });
     return groupByKeys(ids, rows, (r) => r.patientId);
   }
 
-  /** For each patient, whether the practitioner is on their care team today. One statement. */
-  async careTeamMembership(practitionerId: string, patientIds: readonly string[]): Promise<boolean[]> {
-    if (patientIds.length === 0) return [];
-    const now = today();
-    const rows = await this.db.getRepository(CareTeamMemberRecord).find({
-      select: { patientId: true },
-      // Current memberships only: started (not in the future) and not ended.
-      where: [
-        { practitionerId, patientId: In([...patientIds]), periodStart: LessThanOrEqual(now), periodEnd: IsNull() },
-        {
-          practitionerId,
-          patientId: In([...patientIds]),
-          periodStart: LessThanOrEqual(now),
-          periodEnd: MoreThanOrEqual(now),
-        },
-      ],
-    });
-    const members = new Set(rows.map((r) => r.patientId));
-    return patientIds.map((id) => members.has(id));
-  }
-
-  /** The columns cohort counts group by, for every patient (grouped in memory: they may be encrypted). */
-  async cohortColumns(): Promise<Pick<PatientRecord, 'birthDate' | 'gender' | 'postalCode' | 'state'>[]> {
+  private async cohortColumns(): Promise<CohortRow[]> {
     return this.db
       .getRepository(PatientRecord)
       .find({ select: { id: true, birthDate: true, gender: true, postalCode: true, state: true } });
   }
 
   /** Keyset pagination in id order within the scope: one statement for the page, one for the count. */
-  async patientPage(scope: ListScope, first: number, after: string | undefined): Promise<Page<PatientRecord>> {
+  private async patientPage(scope: ListScope, first: number, after: string | undefined): Promise<Page<PatientRecord>> {
     if (scope.kind === 'none') return { nodes: [], hasNextPage: false, endCursor: null, totalCount: 0 };
     const query = () => {
       const q = this.db.getRepository(PatientRecord).createQueryBuilder('p');
       if (scope.kind === 'one') q.where('p.id = :id', { id: scope.patientId });
       if (scope.kind === 'careTeam') {
-        q.where((qb) => {
-          const sub = qb
-            .subQuery()
-            .select('m.patient_id')
-            .from(CareTeamMemberRecord, 'm')
-            .where('m.practitioner_id = :practitionerId', { practitionerId: scope.practitionerId })
-            .andWhere('m.period_start <= :today', { today: today() })
-            .andWhere(
-              new Brackets((b) =>
-                b.where('m.period_end IS NULL').orWhere('m.period_end >= :today', { today: today() }),
-              ),
-            )
-            .getQuery();
-          return `p.id IN ${sub}`;
-        });
+        q.where((qb) => `p.id IN ${this.currentMembers(scope.practitionerId, qb.subQuery()).getQuery()}`);
       }
       return q;
     };

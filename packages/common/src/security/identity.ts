@@ -1,4 +1,4 @@
-import type { Role } from '@ehr/policy';
+import { isClinical, type Role } from '@ehr/policy';
 
 /** An active break-glass grant: one patient, until a time. */
 export interface BreakGlassGrantRef {
@@ -55,7 +55,7 @@ export function purposeFor(identity: Identity, patientId?: string | null, nowMs 
   if (patientId === undefined ? granted.length > 0 : patientId !== null && granted.includes(patientId)) {
     return PURPOSES.breakGlass;
   }
-  if (identity.roles.includes('physician') || identity.roles.includes('nurse')) return PURPOSES.treatment;
+  if (isClinical(identity.roles)) return PURPOSES.treatment;
   if (identity.roles.includes('billing')) return PURPOSES.payment;
   if (identity.roles.includes('patient')) return PURPOSES.access;
   return PURPOSES.operations;

@@ -1,4 +1,4 @@
-import { CLINICAL_ROLES, type Role } from '@ehr/policy';
+import { isClinical } from '@ehr/policy';
 import DataLoader from 'dataloader';
 import { breakGlassRequired, notFound } from '../errors/catalogue.js';
 import type { Identity } from './identity.js';
@@ -8,7 +8,12 @@ export type CareTeamCheck = (practitionerId: string, patientIds: readonly string
 
 export type ScopeAnswer = 'in' | 'not_found' | 'break_glass_required';
 
-const isClinical = (roles: readonly Role[]) => roles.some((r) => (CLINICAL_ROLES as readonly string[]).includes(r));
+/** Which patients a listing may include: everyone (billing), one (a patient), a care team, or none. */
+export type ListScope =
+  | { kind: 'all' }
+  | { kind: 'one'; patientId: string }
+  | { kind: 'careTeam'; practitionerId: string }
+  | { kind: 'none' };
 
 /**
  * Which patient records one request may reach. One question ("is this patient in scope?")
@@ -37,6 +42,20 @@ export class RecordScope {
     return (
       this.identity.roles.includes('billing') || (this.identity.deidentified && this.identity.roles.includes('analyst'))
     );
+  }
+
+  /**
+   * The same scope as a filter for listings: the rows `check` would let in, as the repository's
+   * query restricts them (break-glass grants reach one record by id, never a listing).
+   */
+  listScope(): ListScope {
+    const { identity } = this;
+    if (this.unrestricted) return { kind: 'all' };
+    if (identity.roles.includes('patient') && identity.patientId) return { kind: 'one', patientId: identity.patientId };
+    if (isClinical(identity.roles) && identity.practitionerId) {
+      return { kind: 'careTeam', practitionerId: identity.practitionerId };
+    }
+    return { kind: 'none' };
   }
 
   hasBreakGlass(patientId: string): boolean {

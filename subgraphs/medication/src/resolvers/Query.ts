@@ -3,5 +3,5 @@ import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 
 export const Query: QueryResolvers = {
   medicationRequest: (_root, args, ctx) => ctx.loaders.medicationRequest.load(parseId(args.id)),
-  medicationCounts: async (_root, _args, ctx) => suppressSmallCells('RXNORM_CODE', await ctx.repo.countsByCode()),
+  medicationCounts: async (_root, _args, ctx) => suppressSmallCells('RXNORM_CODE', await ctx.reads.countsByCode()),
 };

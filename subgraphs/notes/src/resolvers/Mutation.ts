@@ -14,8 +14,7 @@ export const Mutation: MutationResolvers = {
     if (text.length === 0 || text.length > MAX_TEXT) throw badInput(`Argument "text" must be 1-${MAX_TEXT} characters`);
     if (!ctx.access.canWriteNoteType(args.type)) throw forbidden(`Not permitted to write ${args.type} notes`);
     if (!ctx.identity.practitionerId) throw forbidden('Only a practitioner can author a note');
-    await ctx.scope.assert(patientId);
-    const note = await ctx.repo.insert({
+    const note = await ctx.reads.create({
       id: newId(),
       patientId,
       authorId: ctx.identity.practitionerId,

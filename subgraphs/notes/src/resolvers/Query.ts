@@ -6,7 +6,7 @@ export const Query: QueryResolvers = {
   noteTypeCounts: async (_root, _args, ctx) => {
     // Only note types the caller may read are counted at all (psychotherapy notes stay out).
     const counts = new Map(
-      [...(await ctx.repo.countsByType())].filter(([type]) => ctx.access.noteType(type) === 'clear'),
+      [...(await ctx.reads.countsByType())].filter(([type]) => ctx.access.noteType(type) === 'clear'),
     );
     return suppressSmallCells('NOTE_TYPE', counts);
   },

@@ -5,11 +5,9 @@ export const Query: QueryResolvers = {
   patient: (_root, args, ctx) => ctx.loaders.patient.load(parseId(args.id)),
   practitioner: (_root, args, ctx) => ctx.loaders.practitioner.load(parseId(args.id)),
   patients: async (_root, args, ctx) => {
-    const page = await ctx.repo.patientPage(ctx.listScope, parseFirst(args.first), decodeCursor(args.after));
+    const page = await ctx.reads.page(parseFirst(args.first), decodeCursor(args.after));
     // The page was read within scope; prime the loader so _entities lookups for it cost nothing.
     for (const p of page.nodes) ctx.loaders.patient.prime(p.id, p);
-    // Read by the page query, not the loader: noted here, where these rows were loaded.
-    ctx.audit.rows('Patient', page.nodes);
     return {
       nodes: page.nodes,
       totalCount: page.totalCount,
@@ -23,7 +21,7 @@ export const Query: QueryResolvers = {
       : undefined;
     if (!keyOf) throw badInput(`Argument "dimension" must be one of ${Object.keys(DIMENSIONS).join(', ')}`);
     const counts = new Map<string, number>();
-    for (const row of await ctx.repo.cohortColumns()) {
+    for (const row of await ctx.reads.cohortColumns()) {
       const key = keyOf(row, ctx.restrictedZip3) ?? 'unknown';
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
