@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { raiseAlert, serial, type AuditRecordInput, type Logger } from '@ehr/common';
+import { buildAuditRecord, raiseAlert, serial, type AuditRecordInput, type Logger } from '@ehr/common';
 import type { DataSource } from 'typeorm';
 import type { AuditWriter } from './audit-writer.js';
 import { AccountStatusRecord, AuditEventRecord, SecurityIncidentRecord } from './entities/index.js';
@@ -162,8 +162,7 @@ export async function setAccount(
   const status = { actorId, disabled, reason, changedAt: now, changedBy };
   await db.getRepository(AccountStatusRecord).save(status);
   await writer.append([
-    {
-      id: randomUUID(),
+    buildAuditRecord({
       occurredAt: now,
       actorId: changedBy,
       roles: [],
@@ -183,7 +182,7 @@ export async function setAccount(
       userAgent: null,
       beforeState: null,
       afterState: null,
-    },
+    }),
   ]);
   return db.getRepository(AccountStatusRecord).findOneByOrFail({ actorId });
 }

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { purposeFor, type AuditAction } from '@ehr/common';
+import { buildAuditRecord, purposeFor, type AuditAction } from '@ehr/common';
 import type { AuditContext } from './context.js';
 
 /**
@@ -18,8 +17,7 @@ export async function recordLogRead(
 ): Promise<void> {
   const { identity } = ctx;
   await ctx.writer.append([
-    {
-      id: randomUUID(),
+    buildAuditRecord({
       occurredAt: new Date().toISOString(),
       actorId: identity.sub,
       roles: identity.roles,
@@ -39,6 +37,6 @@ export async function recordLogRead(
       userAgent: identity.userAgent ?? null,
       beforeState: null,
       afterState: null,
-    },
+    }),
   ]);
 }

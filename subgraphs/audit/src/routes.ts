@@ -67,9 +67,19 @@ export function auditRoutes(
           res.status(401).json({ error: 'audit batch signature required' });
           return;
         }
-        const parsed = batchSchema.safeParse(JSON.parse(body));
+        let json: unknown;
+        try {
+          json = JSON.parse(body);
+        } catch {
+          res.status(400).json({ error: 'malformed audit batch', issues: ['body: not JSON'] });
+          return;
+        }
+        const parsed = batchSchema.safeParse(json);
         if (!parsed.success) {
-          res.status(400).json({ error: 'malformed audit batch' });
+          // Where and what kind, never the value: the sender keeps the reason with the set-aside batch.
+          const issues = parsed.error.issues.slice(0, 10).map((i) => `${i.path.join('.')}: ${i.code}`);
+          deps.logger.warn({ issues }, 'audit batch refused: malformed');
+          res.status(400).json({ error: 'malformed audit batch', issues });
           return;
         }
         res.json(await writer.append(parsed.data.records));

@@ -3,3 +3,4 @@ export * from './plugin.js';
 export * from './record.js';
 export * from './shipper.js';
 export * from './state-seal.js';
+export * from './quarantine.js';

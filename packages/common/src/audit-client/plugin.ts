@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { auditUnavailable } from '../errors/catalogue.js';
 import type { Access } from '../security/access.js';
 import type { AccessCollector } from './collector.js';
-import { ACCESS_OUTCOMES, type AuditRecordInput, type Outcome } from './record.js';
+import { ACCESS_OUTCOMES, buildAuditRecord, type AuditRecordInput, type Outcome } from './record.js';
 import type { AuditShipper } from './shipper.js';
 import { purposeFor, type Identity } from '../security/identity.js';
 import type { Logger } from '../server/logger.js';
@@ -104,32 +103,35 @@ export function auditPlugin(options: {
               (w, f) => (RANK[f.outcome] > RANK[w] ? f.outcome : w),
               e.denied ? ACCESS_OUTCOMES.denied : ACCESS_OUTCOMES.clear,
             );
-            records.push({
-              ...base,
-              id: randomUUID(),
-              action: 'READ',
-              patientId: e.patientId,
-              entityType: e.entityType,
-              entityId: e.entityId || null,
-              purpose: purposeFor(identity, e.patientId),
-              fields: unique,
-              outcome,
-              afterState: null,
-            });
+            records.push(
+              buildAuditRecord({
+                ...base,
+                action: 'READ',
+                patientId: e.patientId,
+                entityType: e.entityType,
+                entityId: e.entityId || null,
+                purpose: purposeFor(identity, e.patientId),
+                fields: unique,
+                outcome,
+                afterState: null,
+              }),
+            );
           }
           for (const m of audit.mutations) {
-            records.push({
-              ...base,
-              id: m.id,
-              action: m.action,
-              patientId: m.patientId,
-              entityType: m.entityType,
-              entityId: m.entityId,
-              purpose: purposeFor(identity, m.patientId),
-              fields: [],
-              outcome: ACCESS_OUTCOMES.clear,
-              afterState: m.afterState,
-            });
+            records.push(
+              buildAuditRecord({
+                ...base,
+                id: m.id,
+                action: m.action,
+                patientId: m.patientId,
+                entityType: m.entityType,
+                entityId: m.entityId,
+                purpose: purposeFor(identity, m.patientId),
+                fields: [],
+                outcome: ACCESS_OUTCOMES.clear,
+                afterState: m.afterState,
+              }),
+            );
           }
           try {
             await options.shipper.record(records);

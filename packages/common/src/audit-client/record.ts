@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { loadSecretKey } from '../util/atomic-file.js';
 
 /** What happened to a field a record covers (the contract's FieldAccess.outcome); not a review's outcome. */
@@ -18,34 +18,6 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-/**
- * One access record, as a data subgraph sends it. Names fields and record ids, never values;
- * `afterState` (mutations) is ciphertext. The id makes delivery idempotent: a record sent twice
- * (spool replay after a lost answer) is stored once.
- */
-export interface AuditRecordInput {
-  id: string;
-  occurredAt: string;
-  actorId: string;
-  roles: string[];
-  action: AuditAction;
-  auditId: string;
-  requestId: string;
-  subgraph: string;
-  patientId: string | null;
-  entityType: string | null;
-  entityId: string | null;
-  purpose: string;
-  fields: { path: string; outcome: Outcome }[];
-  outcome: Outcome;
-  operationName: string | null;
-  operationHash: string | null;
-  ipAddress: string;
-  userAgent: string | null;
-  beforeState: string | null;
-  afterState: string | null;
-}
-
 /** The key subgraphs sign audit batches with (HMAC-SHA256): AUDIT_INGEST_KEY_FILE, or a development key. */
 export function loadIngestKey(file: string | undefined, dataDir: string): Buffer {
   return loadSecretKey(file, dataDir, 'audit-ingest.key');
@@ -60,30 +32,121 @@ export function verifyBatch(key: Buffer, body: string, signature: unknown): bool
   return timingSafeEqual(Buffer.from(signBatch(key, body), 'hex'), Buffer.from(signature, 'hex'));
 }
 
+/** The intake's limits, in UTF-16 code units as zod counts them. The builder keeps within them. */
+export const RECORD_LIMITS = {
+  actorId: 128,
+  role: 32,
+  roles: 10,
+  auditId: 128,
+  requestId: 128,
+  subgraph: 32,
+  entityType: 64,
+  recordId: 36,
+  purpose: 32,
+  fieldPath: 128,
+  fields: 500,
+  operationName: 128,
+  operationHash: 64,
+  ipAddress: 45,
+  userAgent: 512,
+  state: 1_000_000,
+} as const;
+
+const L = RECORD_LIMITS;
 const text = (max: number) => z.string().max(max);
 const nullableText = (max: number) => z.string().max(max).nullable();
 const outcome = z.enum(['CLEAR', 'MASKED', 'DENIED', 'ERROR']);
 
-/** What the audit subgraph accepts; anything else fails the whole batch (the sender retries). */
+/**
+ * What the audit subgraph accepts. A batch with one record outside it is refused whole, for good
+ * (the sender sets it aside, see AuditShipper); `buildAuditRecord` never produces one.
+ */
 export const auditRecordSchema = z.object({
   id: z.string().regex(/^[0-9a-f-]{36}$/),
   occurredAt: text(32),
-  actorId: text(128),
-  roles: z.array(text(32)).max(10),
+  actorId: text(L.actorId),
+  roles: z.array(text(L.role)).max(L.roles),
   action: z.enum(AUDIT_ACTIONS),
-  auditId: text(128),
-  requestId: text(128),
-  subgraph: text(32),
-  patientId: nullableText(36),
-  entityType: nullableText(64),
-  entityId: nullableText(36),
-  purpose: text(32),
-  fields: z.array(z.object({ path: text(128), outcome })).max(500),
+  auditId: text(L.auditId),
+  requestId: text(L.requestId),
+  subgraph: text(L.subgraph),
+  patientId: nullableText(L.recordId),
+  entityType: nullableText(L.entityType),
+  entityId: nullableText(L.recordId),
+  purpose: text(L.purpose),
+  fields: z.array(z.object({ path: text(L.fieldPath), outcome })).max(L.fields),
   outcome,
-  operationName: nullableText(128),
-  operationHash: nullableText(64),
-  ipAddress: text(45),
-  userAgent: nullableText(512),
-  beforeState: nullableText(1_000_000),
-  afterState: nullableText(1_000_000),
+  operationName: nullableText(L.operationName),
+  operationHash: nullableText(L.operationHash),
+  ipAddress: text(L.ipAddress),
+  userAgent: nullableText(L.userAgent),
+  beforeState: nullableText(L.state),
+  afterState: nullableText(L.state),
 });
+
+/**
+ * One access record, as a data subgraph sends it. Names fields and record ids, never values;
+ * `afterState` (mutations) is ciphertext. The id makes delivery idempotent: a record sent twice
+ * (spool replay after a lost answer) is stored once.
+ */
+export type AuditRecordInput = z.infer<typeof auditRecordSchema>;
+
+/** What a writer gives the builder: the record without its id (made here unless given). */
+export type AuditRecordDraft = Omit<AuditRecordInput, 'id'> & { id?: string };
+
+// C0 and C1 control characters, and lone surrogates: nothing a log reader should have to render.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Text as a record stores it: Unicode NFC, control characters and lone surrogates replaced by
+ * U+FFFD, and, when longer than `max`, cut on a code-point boundary and ended with `~` and 16 hex
+ * digits of the whole value's SHA-256, so two long values that share a prefix stay distinct and
+ * the same value always gives the same text.
+ */
+export function recordText(value: string, max: number): string {
+  const clean = value.normalize('NFC').replace(UNSAFE, '\ufffd');
+  if (clean.length <= max) return clean;
+  const tag = `~${createHash('sha256').update(value).digest('hex').slice(0, 16)}`;
+  let cut = '';
+  for (const ch of clean) {
+    if (cut.length + ch.length > max - tag.length) break;
+    cut += ch;
+  }
+  return cut + tag;
+}
+
+const nullable = (value: string | null, max: number) => (value === null ? null : recordText(value, max));
+
+/**
+ * The one builder of audit records: every writer (the data subgraphs' plugin, the recorder's own
+ * reads, the access monitor) goes through it, and what it returns the intake accepts, whatever
+ * the caller chose for a name, an agent or an id (tested over generated input).
+ */
+export function buildAuditRecord(draft: AuditRecordDraft): AuditRecordInput {
+  const roles = draft.roles.slice(0, L.roles).map((r) => recordText(r, L.role));
+  let fields = draft.fields.map((f) => ({ path: recordText(f.path, L.fieldPath), outcome: f.outcome }));
+  if (fields.length > L.fields) fields = fields.slice(0, L.fields);
+  return {
+    id: draft.id ?? randomUUID(),
+    occurredAt: recordText(draft.occurredAt, 32),
+    actorId: recordText(draft.actorId, L.actorId),
+    roles,
+    action: draft.action,
+    auditId: recordText(draft.auditId, L.auditId),
+    requestId: recordText(draft.requestId, L.requestId),
+    subgraph: recordText(draft.subgraph, L.subgraph),
+    patientId: nullable(draft.patientId, L.recordId),
+    entityType: nullable(draft.entityType, L.entityType),
+    entityId: nullable(draft.entityId, L.recordId),
+    purpose: recordText(draft.purpose, L.purpose),
+    fields,
+    outcome: draft.outcome,
+    operationName: nullable(draft.operationName, L.operationName),
+    operationHash: nullable(draft.operationHash, L.operationHash),
+    ipAddress: recordText(draft.ipAddress, L.ipAddress),
+    userAgent: nullable(draft.userAgent, L.userAgent),
+    beforeState: draft.beforeState,
+    afterState: draft.afterState,
+  };
+}

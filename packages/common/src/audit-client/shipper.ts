@@ -4,7 +4,10 @@ import { raiseAlert } from '../server/alerts.js';
 import { AUDIT_BATCH_PATH } from '../server/internal-paths.js';
 import { signBatch, type AuditRecordInput } from './record.js';
 import type { Logger } from '../server/logger.js';
+import { fsyncDir } from '../util/atomic-file.js';
 import { serial } from '../util/serial.js';
+import { AuditQuarantine } from './quarantine.js';
+import { recordText } from './record.js';
 
 interface Pending {
   records: AuditRecordInput[];
@@ -16,6 +19,24 @@ export class AuditUnavailableError extends Error {
   override name = 'AuditUnavailableError';
 }
 
+/** The intake refused a batch for a reason that will not change by retrying it as it is. */
+export class AuditRejectedError extends Error {
+  override name = 'AuditRejectedError';
+  constructor(
+    readonly status: number,
+    readonly reason: string,
+  ) {
+    super(`audit intake refused the batch with HTTP ${status}`);
+  }
+}
+
+/**
+ * Statuses that mean "this batch, as it is, will never be accepted": malformed (400), signature or
+ * key mismatch (401, 403), no such endpoint (404, 405), too large (413), wrong type (415, 422).
+ * Everything else (5xx, 408, 429, no answer) is transient and retried from the spool.
+ */
+const PERMANENT = new Set([400, 401, 403, 404, 405, 410, 413, 415, 422]);
+
 /**
  * Makes access records durable before a response leaves. Records of concurrent requests are
  * coalesced into one signed POST to the audit subgraph, which answers once they are committed.
@@ -23,6 +44,11 @@ export class AuditUnavailableError extends Error {
  * machine), and a background loop replays the spool, in order, once the audit subgraph answers;
  * record ids make replays idempotent. While the spool holds anything, new records join it, so
  * order is kept. If neither works, the caller is told and fails the request closed.
+ *
+ * A batch the intake refuses for good (a malformed record, a key mismatch) is never retried
+ * forever and never holds other records back: it is split until the refused records are found,
+ * those are set aside intact in the quarantine (durable, for an operator to inspect and
+ * re-submit with `npm run audit:quarantine`), an alert fires, and delivery goes on.
  */
 export class AuditShipper {
   private pending: Pending[] = [];
@@ -32,6 +58,9 @@ export class AuditShipper {
   private replaying = false;
   private readonly timer: NodeJS.Timeout;
   private lastAlert = 0;
+  /** Quarantined since the last alert went out (alerts are throttled to one a minute). */
+  private unreported = 0;
+  readonly quarantine: AuditQuarantine;
   /** Appends and the replay's rename never interleave: an append never lands in a file being replayed. */
   private readonly withSpoolLock = serial();
   /**
@@ -44,7 +73,7 @@ export class AuditShipper {
     private readonly endpoint: string,
     private readonly key: Buffer,
     dataDir: string,
-    subgraph: string,
+    private readonly subgraph: string,
     private readonly logger: Logger,
     private readonly alertWebhookUrl: string | undefined,
     private readonly timeoutMs = 5000,
@@ -52,6 +81,7 @@ export class AuditShipper {
     this.spoolDir = path.join(dataDir, 'audit-spool');
     fs.mkdirSync(this.spoolDir, { recursive: true, mode: 0o700 });
     this.spoolFile = path.join(this.spoolDir, `${subgraph}.jsonl`);
+    this.quarantine = new AuditQuarantine(dataDir);
     // A previous process may have left records behind.
     this.spooled = this.spoolNonEmpty();
     this.timer = setInterval(() => void this.replay(), 1000);
@@ -83,19 +113,45 @@ export class AuditShipper {
   }
 
   private async send(records: AuditRecordInput[]): Promise<void> {
-    const body = JSON.stringify({ records });
-    const res = await fetch(this.endpoint, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-audit-signature': signBatch(this.key, body) },
-      body,
-      signal: AbortSignal.timeout(this.timeoutMs),
+    await postAuditBatch(this.endpoint, this.key, records, this.timeoutMs);
+  }
+
+  /**
+   * Sends records; those the intake refuses for good are found by halving the batch and set
+   * aside, the rest are delivered in their order. A signature refusal fails every record alike,
+   * so that batch is set aside whole. Transient failures are thrown (the caller spools).
+   */
+  private async deliver(records: AuditRecordInput[]): Promise<void> {
+    try {
+      await this.send(records);
+    } catch (err) {
+      if (!(err instanceof AuditRejectedError)) throw err;
+      if (records.length === 1 || err.status === 401 || err.status === 403) {
+        await this.setAside(records, err);
+        return;
+      }
+      const half = Math.ceil(records.length / 2);
+      await this.deliver(records.slice(0, half));
+      await this.deliver(records.slice(half));
+    }
+  }
+
+  private async setAside(records: AuditRecordInput[], err: AuditRejectedError): Promise<void> {
+    const id = await this.quarantine.put(this.subgraph, records, err.status, err.reason);
+    this.unreported++;
+    this.logger.error(
+      { quarantineId: id, records: records.length, status: err.status, reason: err.reason },
+      'audit batch refused by the intake: set aside in the quarantine',
+    );
+    this.alert(`audit records set aside: ${this.unreported} batch(es), latest ${id} (HTTP ${err.status})`, () => {
+      this.unreported = 0;
     });
-    if (!res.ok) throw new Error(`audit subgraph answered HTTP ${res.status}`);
   }
 
   private appendToSpool(records: AuditRecordInput[]): Promise<void> {
     return this.withSpoolLock(async () => {
       this.spooled = true;
+      const created = !fs.existsSync(this.spoolFile);
       const handle = await fs.promises.open(this.spoolFile, 'a', 0o600);
       try {
         await handle.appendFile(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
@@ -103,6 +159,8 @@ export class AuditShipper {
       } finally {
         await handle.close();
       }
+      // A new file's directory entry must survive a crash too.
+      if (created) await fsyncDir(this.spoolDir);
     });
   }
 
@@ -117,7 +175,7 @@ export class AuditShipper {
           if (this.spooled) await this.appendToSpool(records);
           else {
             try {
-              await this.send(records);
+              await this.deliver(records);
             } catch (err) {
               this.logger.warn(
                 { errorName: (err as Error).name, records: records.length },
@@ -137,10 +195,11 @@ export class AuditShipper {
     }
   }
 
-  private alert(detail: string): void {
+  private alert(detail: string, sent?: () => void): void {
     this.logger.error({ detail }, 'audit failure');
     if (Date.now() - this.lastAlert < 60_000) return;
     this.lastAlert = Date.now();
+    sent?.();
     void raiseAlert(
       { type: 'audit_failure', severity: 'critical', actorId: 'system', detail },
       this.logger,
@@ -157,6 +216,7 @@ export class AuditShipper {
         if (fs.existsSync(this.spoolFile) && fs.statSync(this.spoolFile).size > 0) {
           // New records keep going to the main file; this one, closed by every appender, is sent as it is.
           fs.renameSync(this.spoolFile, `${this.spoolFile}.${Date.now()}.${process.pid}.replaying`);
+          await fsyncDir(this.spoolDir);
         }
       });
       const files = this.spoolFiles()
@@ -171,8 +231,10 @@ export class AuditShipper {
             return []; // a torn last line from a crash mid-append: its request never got a response
           }
         });
-        for (let i = 0; i < records.length; i += 1000) await this.send(records.slice(i, i + 1000));
+        // Refused records are set aside as they are met; a transient failure stops the replay here.
+        for (let i = 0; i < records.length; i += 1000) await this.deliver(records.slice(i, i + 1000));
         fs.rmSync(file);
+        await fsyncDir(this.spoolDir);
         this.logger.info({ records: records.length }, 'audit spool replayed');
       }
       // Appends made while this replay ran are in the main file: look once more, under the lock.
@@ -198,5 +260,39 @@ export class AuditShipper {
 
   spoolSize(): number {
     return this.spoolFiles().reduce((n, f) => n + fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).length, 0);
+  }
+}
+
+/**
+ * One signed POST of records to the audit intake, which answers once they are committed (with
+ * how many were new). Throws AuditRejectedError for a refusal that retrying will not change,
+ * any other error for a transient failure. Shared by the shipper and the operator's re-submission.
+ */
+export async function postAuditBatch(
+  endpoint: string,
+  key: Buffer,
+  records: AuditRecordInput[],
+  timeoutMs = 5000,
+): Promise<{ stored: number; duplicates: number }> {
+  const body = JSON.stringify({ records });
+  const res = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-audit-signature': signBatch(key, body) },
+    body,
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (res.ok) return (await res.json()) as { stored: number; duplicates: number };
+  if (PERMANENT.has(res.status)) throw new AuditRejectedError(res.status, await reasonOf(res));
+  throw new Error(`audit subgraph answered HTTP ${res.status}`);
+}
+
+/** The intake's reason (field paths and codes, never values), bounded; the status alone if none. */
+async function reasonOf(res: Response): Promise<string> {
+  try {
+    const body = (await res.json()) as { error?: unknown; issues?: unknown };
+    const issues = Array.isArray(body.issues) ? `: ${body.issues.slice(0, 10).join(', ')}` : '';
+    return recordText(`${typeof body.error === 'string' ? body.error : 'refused'}${issues}`, 300);
+  } catch {
+    return `HTTP ${res.status}`;
   }
 }

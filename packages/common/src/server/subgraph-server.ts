@@ -49,6 +49,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   plugins?: (classes: Map<string, PhiClass>) => ApolloServerPlugin<TContext>[];
   /** Runs at stop, after the server stops taking requests (drain the audit spool). */
   onStop?: () => Promise<void>;
+  /** More to show on /readyz (the audit quarantine); it does not decide readiness. */
+  readiness?: () => Record<string, unknown>;
   /** Extra routes (the patient subgraph's care-team endpoint), mounted before /graphql. */
   routes?: (app: express.Express) => void;
 }
@@ -125,7 +127,9 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   });
   app.get('/readyz', async (_req, res) => {
     const ready = await databaseReady(opts.dataSource);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', database: ready });
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not ready', database: ready, ...opts.readiness?.() });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(opts.metrics.registry.contentType).send(await opts.metrics.registry.metrics());

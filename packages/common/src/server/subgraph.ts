@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { RolePolicy } from '@ehr/policy';
 import type express from 'express';
+import { Gauge } from 'prom-client';
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { auditPlugin } from '../audit-client/plugin.js';
 import { AccessCollector } from '../audit-client/collector.js';
@@ -115,6 +116,17 @@ export async function bootSubgraph<TContext extends BaseContext, TConfig extends
         config.alertWebhookUrl,
       )
     : undefined;
+  if (shipper) {
+    // Counted at scrape time from the shelf itself (an operator may have re-submitted meanwhile).
+    new Gauge({
+      name: 'ehr_audit_quarantined_batches',
+      help: 'Audit batches the intake refused for good, set aside until re-submitted',
+      registers: [metrics.registry],
+      collect() {
+        this.set(shipper.quarantine.size());
+      },
+    });
+  }
   return createSubgraphServer({
     name: spec.name,
     typeDefs: readSchema(spec.schemaFile),
@@ -128,6 +140,7 @@ export async function bootSubgraph<TContext extends BaseContext, TConfig extends
     restrictedZip3: config.restrictedZip3,
     introspection: config.nodeEnv !== 'production',
     routes: parts.routes,
+    readiness: shipper ? () => ({ auditQuarantinedBatches: shipper.quarantine.size() }) : undefined,
     plugins: (classes) => [
       ...(shipper
         ? [

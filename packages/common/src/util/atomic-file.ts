@@ -36,3 +36,27 @@ export function loadSecretKey(file: string | undefined, dataDir: string, name: s
   if (key.length !== 32) throw new RangeError(`${target} must hold a 32-byte key, base64-encoded`);
   return key;
 }
+
+/** fsync a directory, so a file created or renamed in it survives a crash (not just its data). */
+export async function fsyncDir(dir: string): Promise<void> {
+  const handle = await fs.promises.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes `file` durably and atomically: a private temporary file, fsync'd, renamed, directory fsync'd. */
+export async function writeDurably(file: string, content: string, mode = 0o600): Promise<void> {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const handle = await fs.promises.open(tmp, 'wx', mode);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fs.promises.rename(tmp, file);
+  await fsyncDir(path.dirname(file));
+}
