@@ -33,6 +33,24 @@ describe(`patient subgraph on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     await db?.cleanup();
   });
 
+  it("answers a request Apollo refuses itself with the catalogue's masked error, not Apollo's text", async () => {
+    const token = await (await internalTokens(db.config.dataDir))(billing, 'patient');
+    for (const body of ['{}', '{"query": 1}', '[{"query": "{ me { sub } }"}]']) {
+      const res = await fetch(`${sg.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body,
+      });
+      const json = (await res.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect([body, res.status, json.errors[0]!.message, json.errors[0]!.extensions.code]).toEqual([
+        body,
+        400,
+        'Internal server error',
+        'INTERNAL_SERVER_ERROR',
+      ]);
+    }
+  });
+
   const PATIENT = /* GraphQL */ `
     query ($id: ID!) {
       patient(id: $id) {

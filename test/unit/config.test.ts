@@ -86,6 +86,13 @@ describe('service configuration', () => {
       'INTERNAL_PRIVATE_KEY_FILE is required in production',
       'AUTH_ISSUER must not be the development issuer in production',
     ]);
+    // A malformed key does not hide what production lacks: both are in the one refusal.
+    const both = problemsOf(() => loadGatewayConfig({ NODE_ENV: 'production', LOG_LEVEL: 'bogus' })).join('\n');
+    expect(both).toMatch(/LOG_LEVEL/);
+    expect(both).toMatch(/INTERNAL_PRIVATE_KEY_FILE is required/);
+    const auditBoth = problemsOf(() => loadAuditConfig({ NODE_ENV: 'production', ANOMALY_FACTOR: '0' })).join('\n');
+    expect(auditBoth).toMatch(/ANOMALY_FACTOR/);
+    expect(auditBoth).toMatch(/DEID_KEY_FILE is required/);
     expect(
       problemsOf(() => loadGatewayConfig({ AUTH_JWKS_URL: 'https://idp/jwks', AUTH_PUBLIC_KEY_FILE: 'k' })),
     ).toEqual(['set AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE, not both']);

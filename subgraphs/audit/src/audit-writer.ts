@@ -134,6 +134,12 @@ export class AuditWriter {
     });
   }
 
+  /** Waits for the group commit or checkpoint already running (at stop, before the database closes). */
+  async settle(): Promise<void> {
+    while (this.writing || this.queue.length > 0) await this.serial(async () => undefined);
+    await this.serial(async () => undefined);
+  }
+
   /** A checkpoint at the head if records arrived since the last one (the timer's "every N minutes"). */
   checkpointNow(): Promise<void> {
     return this.serial(() =>

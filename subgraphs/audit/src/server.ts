@@ -54,6 +54,8 @@ export const auditSubgraph: SubgraphSpec<AuditContext, AuditConfig> = {
       routes: auditRoutes(deps, { grants, writer, monitor }),
       stop: async () => {
         clearInterval(checkpoints);
+        // The server has stopped taking batches: let the last commit finish, then the checks it started.
+        await writer.settle();
         await monitor.settle();
       },
     };

@@ -53,8 +53,10 @@ export class PatientRepository {
     return {
       patients: (ids) => scopedLoad(ctx, ids, (allowed) => this.patientsByIds(allowed)),
       page: async (first, after) => {
-        const page = await this.patientPage(ctx.scope.listScope(), first, after);
-        ctx.audit.rows('Patient', page.nodes);
+        const scope = ctx.scope.listScope();
+        const page = await this.patientPage(scope, first, after);
+        if (scope.kind === 'careTeam') ctx.scope.primeCareTeam(page.nodes.map((p) => p.id));
+        ctx.audit.rows('Patient', page.nodes, (p) => p.id);
         return page;
       },
       careTeams: (ids) => scopedLoad(ctx, ids, (allowed) => this.careTeamsByPatientIds(allowed)),

@@ -34,8 +34,12 @@ export class AccessCollector {
   }
 
   /** Rows served to the caller, each owned by a patient (children of a patient's list, a page). */
-  rows(entityType: string, rows: Iterable<{ id: string; patientId?: string }>): void {
-    for (const r of rows) this.touch(entityType, r.id, r.patientId ?? (entityType === 'Patient' ? r.id : null));
+  rows<T extends { id: string }>(
+    entityType: string,
+    rows: Iterable<T>,
+    patientOf: (row: T) => string | null = (r) => (r as { patientId?: string }).patientId ?? null,
+  ): void {
+    for (const r of rows) this.touch(entityType, r.id, patientOf(r));
   }
 
   mutation(m: RecordedMutation): void {

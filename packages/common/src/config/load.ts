@@ -62,10 +62,10 @@ export function loadParts<P extends ConfigPart<unknown>[]>(
       problems.push(...problemsOf(parsed.error));
       continue;
     }
-    values.push(part.read(parsed.data));
-  }
-  if (problems.length === 0 && env.NODE_ENV === 'production') {
-    parts.forEach((part, i) => problems.push(...(part.production?.(values[i]) ?? [])));
+    const value = part.read(parsed.data);
+    values.push(value);
+    // Every part that parsed says what production lacks, whatever else is wrong.
+    if (env.NODE_ENV === 'production') problems.push(...(part.production?.(value) ?? []));
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.assign({}, ...(values as object[])) as Intersect<Settings<P[number]>>;

@@ -1,9 +1,10 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
 /**
- * Every error code a client may see, with the HTTP status it answers with when the request is
- * refused before GraphQL runs (the front doors) or the status a GraphQL error stands for. Anything
- * not named here is masked to INTERNAL_SERVER_ERROR (see mask.ts).
+ * Every error code a client may see, with its HTTP status: the status a request refused before
+ * GraphQL runs answers with (the front doors, internal endpoints), or the status a GraphQL
+ * error stands for. Which of them a GraphQL error may carry out is `GRAPHQL_CODES`; any other
+ * code in a GraphQL response is masked to INTERNAL_SERVER_ERROR (see mask.ts).
  */
 export const ERROR_CODES = {
   BAD_REQUEST: 400,
@@ -32,8 +33,29 @@ export function statusOf(code: ErrorCode): number {
   return ERROR_CODES[code];
 }
 
+/**
+ * The codes a GraphQL error passes through with. The HTTP-layer refusals (BAD_REQUEST,
+ * SESSION_EXPIRED, AUDIT_TRAIL_REQUIRED, ACCOUNT_DISABLED, RATE_LIMITED) are not among them:
+ * Apollo raises BAD_REQUEST itself with text of its own, which stays masked.
+ */
+export const GRAPHQL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'BAD_USER_INPUT',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BREAK_GLASS_REQUIRED',
+  'NOT_FOUND',
+  'SERVICE_UNAVAILABLE',
+  'AUDIT_UNAVAILABLE',
+]);
+
+/** Whether a GraphQL error with this code reaches the client as it is. */
 export function isPublicCode(code: unknown): code is ErrorCode {
-  return typeof code === 'string' && Object.hasOwn(ERROR_CODES, code) && code !== 'INTERNAL_SERVER_ERROR';
+  return typeof code === 'string' && GRAPHQL_CODES.has(code as ErrorCode);
 }
 
 function error(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {

@@ -58,6 +58,14 @@ export class RecordScope {
     return { kind: 'none' };
   }
 
+  /**
+   * Patients a care-team listing just returned are on the caller's team by that same query:
+   * noted so the rows' relations do not ask again.
+   */
+  primeCareTeam(patientIds: readonly string[]): void {
+    for (const id of patientIds) this.careTeam?.prime(id, true);
+  }
+
   hasBreakGlass(patientId: string): boolean {
     const nowS = this.now() / 1000;
     return this.identity.breakGlass.some((g) => g.patientId === patientId && g.expiresAt > nowS);

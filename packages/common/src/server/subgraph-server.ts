@@ -51,7 +51,7 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   onStop?: () => Promise<void>;
   /** More to show on /readyz (the audit quarantine); it does not decide readiness. */
   readiness?: () => Record<string, unknown>;
-  /** Extra routes (the patient subgraph's care-team endpoint), mounted before /graphql. */
+  /** Extra routes (internal endpoints of the subgraph), mounted before /graphql. */
   routes?: (app: express.Express) => void;
 }
 

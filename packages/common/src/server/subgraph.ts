@@ -106,68 +106,79 @@ export async function bootSubgraph<TContext extends BaseContext, TConfig extends
     await db.destroy();
     throw err;
   }
-  const shipper = spec.recordsAccess
-    ? new AuditShipper(
-        AuditShipper.endpointFor(config.auditUrl),
-        loadIngestKey(config.auditIngestKeyFile, config.database.dataDir),
-        config.database.dataDir,
-        spec.name,
-        logger,
-        config.alertWebhookUrl,
-      )
-    : undefined;
-  if (shipper) {
-    // Counted at scrape time from the shelf itself (an operator may have re-submitted meanwhile).
-    new Gauge({
-      name: 'ehr_audit_quarantined_batches',
-      help: 'Audit batches the intake refused for good, set aside until re-submitted',
-      registers: [metrics.registry],
-      collect() {
-        this.set(shipper.quarantine.size());
+  // Whatever fails from here on (a key file, the schema's @phi, Apollo's start) leaves nothing
+  // running: what build() started is stopped and the database closed before the error goes up.
+  let shipper: AuditShipper | undefined;
+  try {
+    shipper = spec.recordsAccess
+      ? new AuditShipper(
+          AuditShipper.endpointFor(config.auditUrl),
+          loadIngestKey(config.auditIngestKeyFile, config.database.dataDir),
+          config.database.dataDir,
+          spec.name,
+          logger,
+          config.alertWebhookUrl,
+        )
+      : undefined;
+    const recorder = shipper;
+    if (recorder) {
+      // Counted at scrape time from the shelf itself (an operator may have re-submitted meanwhile).
+      new Gauge({
+        name: 'ehr_audit_quarantined_batches',
+        help: 'Audit batches the intake refused for good, set aside until re-submitted',
+        registers: [metrics.registry],
+        collect() {
+          this.set(recorder.quarantine.size());
+        },
+      });
+    }
+    return await createSubgraphServer({
+      name: spec.name,
+      typeDefs: readSchema(spec.schemaFile),
+      resolvers: spec.resolvers,
+      dataSource: db,
+      logger,
+      metrics,
+      policy,
+      verifier,
+      pseudonyms: new Pseudonymizer(loadDeidKey(config.deidKeyFile, config.database.dataDir)),
+      restrictedZip3: config.restrictedZip3,
+      introspection: config.nodeEnv !== 'production',
+      routes: parts.routes,
+      readiness: recorder ? () => ({ auditQuarantinedBatches: recorder.quarantine.size() }) : undefined,
+      plugins: (classes) => [
+        ...(recorder
+          ? [
+              auditPlugin({
+                subgraph: spec.name,
+                shipper: recorder,
+                classes,
+                logger,
+                aggregateFields: spec.aggregateFields ?? [],
+              }) as never,
+            ]
+          : []),
+        ...(parts.plugins ?? []),
+      ],
+      onStop: async () => {
+        await recorder?.drain();
+        await parts.stop?.();
+      },
+      context: (info: RequestInfo) => {
+        const check = parts.careTeamCheck ?? remoteCareTeamCheck(config.patientUrl, info.internalToken);
+        return parts.context({
+          requestId: info.requestId,
+          identity: info.identity,
+          access: accessFor(policy, info.identity.roles),
+          scope: new RecordScope(info.identity, check),
+          audit: new AccessCollector(),
+        });
       },
     });
+  } catch (err) {
+    await shipper?.drain().catch(() => undefined);
+    await parts.stop?.().catch(() => undefined);
+    if (db.isInitialized) await db.destroy();
+    throw err;
   }
-  return createSubgraphServer({
-    name: spec.name,
-    typeDefs: readSchema(spec.schemaFile),
-    resolvers: spec.resolvers,
-    dataSource: db,
-    logger,
-    metrics,
-    policy,
-    verifier,
-    pseudonyms: new Pseudonymizer(loadDeidKey(config.deidKeyFile, config.database.dataDir)),
-    restrictedZip3: config.restrictedZip3,
-    introspection: config.nodeEnv !== 'production',
-    routes: parts.routes,
-    readiness: shipper ? () => ({ auditQuarantinedBatches: shipper.quarantine.size() }) : undefined,
-    plugins: (classes) => [
-      ...(shipper
-        ? [
-            auditPlugin({
-              subgraph: spec.name,
-              shipper,
-              classes,
-              logger,
-              aggregateFields: spec.aggregateFields ?? [],
-            }) as never,
-          ]
-        : []),
-      ...(parts.plugins ?? []),
-    ],
-    onStop: async () => {
-      await shipper?.drain();
-      await parts.stop?.();
-    },
-    context: (info: RequestInfo) => {
-      const check = parts.careTeamCheck ?? remoteCareTeamCheck(config.patientUrl, info.internalToken);
-      return parts.context({
-        requestId: info.requestId,
-        identity: info.identity,
-        access: accessFor(policy, info.identity.roles),
-        scope: new RecordScope(info.identity, check),
-        audit: new AccessCollector(),
-      });
-    },
-  });
 }
