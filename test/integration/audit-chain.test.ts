@@ -1,8 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { createLogger, openDatabase, type AuditRecordInput } from '@ehr/common';
-import { AuditWriter, entities, loadCheckpointKey, migrations, verifyChain } from '@ehr/subgraph-audit';
+import {
+  AuditEventRecord,
+  AuditWriter,
+  entities,
+  loadCheckpointKey,
+  migrations,
+  PublishedHeads,
+  verifyChain,
+} from '@ehr/subgraph-audit';
+import { canonicalRecord, chainHash } from '../../subgraphs/audit/src/chain';
+import { rowAsInput } from '../../subgraphs/audit/src/verify-chain';
 import type { DataSource } from 'typeorm';
 import { testDatabase, usingMysql, type TestDatabase } from '../helpers/database';
 
@@ -97,7 +108,8 @@ describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     await ds.query('DELETE FROM hipaa_audit_log WHERE sequence > 15');
     expect(await verify()).toMatchObject({ intact: false, firstBrokenSequence: 16 });
     await ds.query('UPDATE audit_chain_head SET sequence = 15');
-    expect(await verify()).toMatchObject({ intact: false, firstBrokenSequence: 16 });
+    // The rewound head's signature vouches for nothing: what follows the last signed checkpoint (12) is unvouched.
+    expect(await verify()).toMatchObject({ intact: false, firstBrokenSequence: 13 });
   });
 
   it('catches a chain rebuilt after its checkpoints were removed', async () => {
@@ -113,6 +125,92 @@ describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     );
     expect(await verify()).toMatchObject({ intact: false, firstBrokenSequence: 12 });
   });
+
+  it('catches an edit of the newest record, hashes recomputed and the head moved to match', async () => {
+    // The tail after the last checkpoint used to be vouched for by nothing: rewrite record 20
+    // consistently (its hash, the head's hash) and only the head's signature can tell.
+    writer = new AuditWriter(ds, key.privateKey, 100, logger);
+    await writer.append([record(900)]);
+    const [last] = (await ds.query('SELECT MAX(sequence) AS s FROM hipaa_audit_log')) as { s: number | string }[];
+    const seq = Number(last!.s);
+    expect(await verifyChain(ds, key.publicKey, 100)).toMatchObject({ intact: true });
+    const rows = (await ds.query(`SELECT * FROM hipaa_audit_log WHERE sequence = ${seq}`)) as Record<string, unknown>[];
+    const row = rows[0]!;
+    const forged = { ...rowAsInput(await ds.getRepository(AuditEventRecord).findOneByOrFail({ sequence: seq })) };
+    forged.actorId = 'someone-else';
+    const hash = chainHash(
+      String(row.prev_hash),
+      canonicalRecord({ ...forged, sequence: seq, prevHash: String(row.prev_hash) }),
+    );
+    await ds.query(
+      `UPDATE hipaa_audit_log SET user_id = 'someone-else', chain_hash = '${hash}' WHERE sequence = ${seq}`,
+    );
+    await ds.query(`UPDATE audit_chain_head SET chain_hash = '${hash}'`);
+    expect(await verifyChain(ds, key.publicKey, 100)).toMatchObject({ intact: false, firstBrokenSequence: 21 });
+  });
+
+  it('catches rows and head rolled back together, given the heads published outside the database', async () => {
+    const published = PublishedHeads.in(db.config.dataDir);
+    writer = new AuditWriter(ds, key.privateKey, 5, logger, published);
+    await writer.append([record(901), record(902)]);
+    const latest = published.latest(key.publicKey)!;
+    expect(latest.sequence).toBe(22);
+    expect(await verifyChain(ds, key.publicKey, 5, latest)).toMatchObject({ intact: true, checkedRecords: 22 });
+    // Whoever can write the tables deletes 13..22 and copies the signed checkpoint at 12 into the
+    // head: inside the database everything is consistent and signed.
+    await ds.query('DELETE FROM hipaa_audit_log WHERE sequence > 12');
+    await ds.query('DELETE FROM audit_checkpoint WHERE sequence > 12');
+    const [cp] = (await ds.query(
+      'SELECT chain_hash AS h, signature AS s FROM audit_checkpoint WHERE sequence = 12',
+    )) as {
+      h: string;
+      s: string;
+    }[];
+    await ds.query(`UPDATE audit_chain_head SET sequence = 12, chain_hash = '${cp!.h}', signature = '${cp!.s}'`);
+    expect(await verifyChain(ds, key.publicKey, 5)).toMatchObject({ intact: true }); // the limit without publication
+    expect(await verifyChain(ds, key.publicKey, 5, published.latest(key.publicKey))).toMatchObject({
+      intact: false,
+      firstBrokenSequence: 13,
+    });
+    // A forged line in the published file is ignored, not believed.
+    fs.appendFileSync(
+      published.file,
+      `${JSON.stringify({ sequence: 99, chainHash: 'f'.repeat(64), signature: 'AAAA' })}\n`,
+    );
+    expect(published.latest(key.publicKey)!.sequence).toBe(22);
+  });
+
+  // Two processes on one database: the embedded one is a file only its own process writes.
+  (usingMysql ? it : it.skip)(
+    "verifies intact under another process's steady writes, and still catches an edit",
+    async () => {
+      const child = spawn(process.execPath, [path.resolve(__dirname, '../helpers/audit-write-load.js')], {
+        env: { ...process.env, ...db.env, LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          child.stdout!.once('data', () => resolve());
+          child.once('exit', (code) => reject(new Error(`load writer exited with ${code}`)));
+        });
+        const seen: boolean[] = [];
+        let checked = 0;
+        for (let i = 0; i < 8; i++) {
+          const status = await verifyChain(ds, key.publicKey, 5);
+          seen.push(status.intact);
+          expect(status.checkedRecords).toBeGreaterThanOrEqual(checked);
+          checked = status.checkedRecords;
+        }
+        expect(seen).toEqual(Array(8).fill(true));
+        expect(checked).toBeGreaterThan(20); // the other process really was writing meanwhile
+        await ds.query(`UPDATE hipaa_audit_log SET user_id = 'someone-else' WHERE sequence = 3`);
+        expect(await verifyChain(ds, key.publicKey, 5)).toMatchObject({ intact: false, firstBrokenSequence: 3 });
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+    },
+  );
 
   it('npm run audit:verify reports the same from the database', async () => {
     await ds.query(`UPDATE hipaa_audit_log SET subgraph = 'notes' WHERE sequence = 3`);

@@ -1,5 +1,13 @@
 import { createLogger, openDatabase, runMain } from '@ehr/common';
-import { entities, loadAuditConfig, loadCheckpointKey, migrations, verifyChain } from '@ehr/subgraph-audit';
+import {
+  entities,
+  headsFileOf,
+  loadAuditConfig,
+  loadCheckpointKey,
+  migrations,
+  PublishedHeads,
+  verifyChain,
+} from '@ehr/subgraph-audit';
 
 /**
  * `npm run audit:verify`: recomputes the audit log's hash chain and checks its signed checkpoints,
@@ -20,7 +28,8 @@ runMain(
     });
     try {
       const { publicKey } = loadCheckpointKey(config.auditCheckpointKeyFile, config.database.dataDir);
-      const status = await verifyChain(db, publicKey, config.auditCheckpointEvery);
+      const published = new PublishedHeads(headsFileOf(config)).latest(publicKey);
+      const status = await verifyChain(db, publicKey, config.auditCheckpointEvery, published);
       process.stdout.write(`${JSON.stringify(status)}\n`);
       if (!status.intact) process.exitCode = 3;
     } finally {

@@ -3,13 +3,17 @@ import { canonicalRecord, chainHash, GENESIS_HASH } from './chain.js';
 import type { KeyObject } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { signCheckpoint } from './checkpoint-key.js';
+import type { PublishedHeads, SignedHead } from './published-heads.js';
 import { AuditChainHeadRecord, AuditCheckpointRecord, AuditEventRecord } from './entities/index.js';
 
 /**
  * The only writer of the audit log. Each batch, in one transaction with the chain head locked
  * (so several replicas extend one chain), drops records it already holds (delivery is
  * idempotent), gives the rest the next sequence numbers and chains them: hash = SHA-256(previous
- * hash, canonical record). Every `checkpointEvery` records a checkpoint is signed.
+ * hash, canonical record). Every committed group ends in a signed head (Ed25519, the key outside
+ * the database), in the same transaction, so no committed record is ever unsigned; after the
+ * commit the head is also published outside the database (PublishedHeads). Every
+ * `checkpointEvery` records a checkpoint is kept as well (the history of heads).
  */
 export class AuditWriter {
   /** Group commits and checkpoints run one at a time against the chain. */
@@ -20,6 +24,7 @@ export class AuditWriter {
     private readonly signingKey: KeyObject,
     private readonly checkpointEvery: number,
     private readonly logger: Logger,
+    private readonly published?: PublishedHeads,
   ) {}
 
   private queue: {
@@ -51,6 +56,7 @@ export class AuditWriter {
         this.queue = [];
         try {
           const counts = await this.appendNow(group.flatMap((g) => g.records));
+          if (counts.head) await this.publish(counts.head);
           // Each sender learns how many of its own records were new.
           const seen = counts.storedIds;
           for (const g of group) {
@@ -76,7 +82,32 @@ export class AuditWriter {
     return head;
   }
 
-  private async appendNow(records: AuditRecordInput[]): Promise<{ storedIds: Set<string> }> {
+  /**
+   * After the commit: the head goes to the file outside the database. A failure here is logged
+   * loudly but does not fail the batch (the records and their signed head are committed); the
+   * next commit publishes a later head.
+   */
+  private async publish(head: SignedHead): Promise<void> {
+    try {
+      await this.published?.append(head);
+    } catch (err) {
+      this.logger.error({ errorName: (err as Error).name, sequence: head.sequence }, 'audit head not published');
+    }
+  }
+
+  /** Signs the head if it never was (a log written before heads were signed): once, at start. */
+  async signHeadIfUnsigned(): Promise<void> {
+    await this.serial(() =>
+      this.db.transaction(async (tx) => {
+        const head = await this.lockHead(tx);
+        if (head.sequence === 0 || head.signature) return;
+        const signature = signCheckpoint(this.signingKey, head.sequence, head.chainHash);
+        await tx.getRepository(AuditChainHeadRecord).update({ id: 1 }, { signature });
+      }),
+    );
+  }
+
+  private async appendNow(records: AuditRecordInput[]): Promise<{ storedIds: Set<string>; head?: SignedHead }> {
     if (records.length === 0) return { storedIds: new Set() };
     return this.db.transaction(async (tx) => {
       const head = await this.lockHead(tx);
@@ -116,12 +147,12 @@ export class AuditWriter {
           .values(fresh.slice(i, i + 500))
           .execute();
       }
-      if (fresh.length > 0) {
-        const crossed = Math.floor(sequence / this.checkpointEvery) > Math.floor(head.sequence / this.checkpointEvery);
-        await tx.getRepository(AuditChainHeadRecord).update({ id: 1 }, { sequence, chainHash: prev });
-        if (crossed) await this.checkpoint(tx, sequence, prev);
-      }
-      return { storedIds: new Set(fresh.map((f) => f.id)) };
+      if (fresh.length === 0) return { storedIds: new Set() };
+      const crossed = Math.floor(sequence / this.checkpointEvery) > Math.floor(head.sequence / this.checkpointEvery);
+      const signature = signCheckpoint(this.signingKey, sequence, prev);
+      await tx.getRepository(AuditChainHeadRecord).update({ id: 1 }, { sequence, chainHash: prev, signature });
+      if (crossed) await this.checkpoint(tx, sequence, prev);
+      return { storedIds: new Set(fresh.map((f) => f.id)), head: { sequence, chainHash: prev, signature } };
     });
   }
 

@@ -1,4 +1,5 @@
 import { basePart, configPart, loadParts, stateKeyPart, subgraphPart, type SubgraphConfig } from '@ehr/common';
+import path from 'node:path';
 import { z } from 'zod';
 
 /** The recorder's own settings: checkpoints, the access monitor, break-glass grants. */
@@ -13,6 +14,8 @@ export interface AuditSettings {
   anomalyBaselineDays: number;
   /** How long a break-glass grant lasts. */
   breakGlassTtlS: number;
+  /** The append-only file of signed heads outside the database; unset means DATA_DIR/audit-heads.jsonl. */
+  auditHeadsFile: string | undefined;
 }
 
 export interface AuditConfig extends SubgraphConfig, AuditSettings {
@@ -29,6 +32,7 @@ const auditPart = configPart(
     ANOMALY_BASELINE_FLOOR: z.coerce.number().int().min(1).max(100_000).default(20),
     ANOMALY_BASELINE_DAYS: z.coerce.number().int().min(1).max(365).default(14),
     BREAK_GLASS_TTL_S: z.coerce.number().int().min(60).max(86_400).default(3600),
+    AUDIT_HEADS_FILE: z.string().min(1).optional(),
   }),
   (e): AuditSettings => ({
     auditCheckpointKeyFile: e.AUDIT_CHECKPOINT_KEY_FILE,
@@ -38,9 +42,15 @@ const auditPart = configPart(
     anomalyBaselineFloor: e.ANOMALY_BASELINE_FLOOR,
     anomalyBaselineDays: e.ANOMALY_BASELINE_DAYS,
     breakGlassTtlS: e.BREAK_GLASS_TTL_S,
+    auditHeadsFile: e.AUDIT_HEADS_FILE,
   }),
   (s) => (s.auditCheckpointKeyFile ? [] : ['AUDIT_CHECKPOINT_KEY_FILE is required in production']),
 );
+
+/** Where this recorder publishes its signed heads. */
+export function headsFileOf(config: AuditConfig): string {
+  return config.auditHeadsFile ?? path.join(config.database.dataDir, 'audit-heads.jsonl');
+}
 
 export function loadAuditConfig(env: NodeJS.ProcessEnv = process.env): AuditConfig {
   return loadParts(env, basePart('audit'), subgraphPart, stateKeyPart, auditPart);

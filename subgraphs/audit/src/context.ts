@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { AuditWriter } from './audit-writer.js';
 import type { BreakGlassRepository } from './break-glass-repository.js';
 import type { AuditConfig } from './config.js';
+import type { PublishedHeads } from './published-heads.js';
 import type { AuditRepository } from './repository.js';
 
 /** Per-request context of the audit subgraph. */
@@ -15,6 +16,8 @@ export interface AuditContext extends BaseSubgraphContext {
   logger: Logger;
   checkpointKey: KeyObject;
   writer: AuditWriter;
+  /** The signed heads published outside the database (the verifier compares). */
+  published: PublishedHeads;
   /** Opens sealed mutation states (auditEventState). */
   stateKey: Buffer;
 }

@@ -4,7 +4,8 @@ import { AnomalyMonitor } from './anomaly-monitor.js';
 import { AuditWriter } from './audit-writer.js';
 import { BreakGlassRepository } from './break-glass-repository.js';
 import { loadCheckpointKey } from './checkpoint-key.js';
-import { loadAuditConfig, type AuditConfig } from './config.js';
+import { headsFileOf, loadAuditConfig, type AuditConfig } from './config.js';
+import { PublishedHeads } from './published-heads.js';
 import { createContextFactory, type AuditContext } from './context.js';
 import { AuditRepository } from './repository.js';
 import { entities } from './entities/index.js';
@@ -21,11 +22,13 @@ export const auditSubgraph: SubgraphSpec<AuditContext, AuditConfig> = {
   loadConfig: loadAuditConfig,
   // The recorder: it writes its own records (break-glass, reviews, reads of the log) directly.
   recordsAccess: false,
-  build(deps) {
+  async build(deps) {
     const { db, config, logger } = deps;
     const checkpointKey = loadCheckpointKey(config.auditCheckpointKeyFile, config.database.dataDir);
     // One writer (one chain tail) and one monitor, shared by the intake and the resolvers.
-    const writer = new AuditWriter(db, checkpointKey.privateKey, config.auditCheckpointEvery, logger);
+    const published = new PublishedHeads(headsFileOf(config));
+    const writer = new AuditWriter(db, checkpointKey.privateKey, config.auditCheckpointEvery, logger, published);
+    await writer.signHeadIfUnsigned();
     const monitor = new AnomalyMonitor(
       db,
       writer,
@@ -49,6 +52,7 @@ export const auditSubgraph: SubgraphSpec<AuditContext, AuditConfig> = {
         logger,
         checkpointKey: checkpointKey.publicKey,
         writer,
+        published,
         stateKey: loadStateKey(config.auditStateKeyFile, config.database.dataDir),
       }),
       routes: auditRoutes(deps, { grants, writer, monitor }),
@@ -73,4 +77,5 @@ export { verifyChain, type ChainStatus } from './verify-chain.js';
 export { loadCheckpointKey } from './checkpoint-key.js';
 export { AuditWriter } from './audit-writer.js';
 export { AnomalyMonitor, setAccount } from './anomaly-monitor.js';
-export { loadAuditConfig, type AuditConfig } from './config.js';
+export { headsFileOf, loadAuditConfig, type AuditConfig } from './config.js';
+export { PublishedHeads, type SignedHead } from './published-heads.js';

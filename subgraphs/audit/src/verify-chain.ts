@@ -1,8 +1,9 @@
 import type { AuditRecordInput } from '@ehr/common';
 import { canonicalRecord, chainHash, GENESIS_HASH } from './chain.js';
 import type { KeyObject } from 'node:crypto';
-import { MoreThan, type DataSource } from 'typeorm';
+import { Between, LessThanOrEqual, type DataSource } from 'typeorm';
 import { checkpointValid } from './checkpoint-key.js';
+import type { SignedHead } from './published-heads.js';
 import { AuditChainHeadRecord, AuditCheckpointRecord, AuditEventRecord } from './entities/index.js';
 
 export interface ChainStatus {
@@ -48,25 +49,44 @@ export function rowAsInput(row: AuditEventRecord): AuditRecordInput {
 /**
  * Walks the log in sequence order, recomputing every hash: an edited row, a deleted one (a gap),
  * reordered rows (a previous-hash mismatch) or a truncated tail (the head or a signed checkpoint
- * beyond the last row) is reported with the first sequence where the chain breaks. Checkpoint
- * signatures are checked with the key the database does not hold, so a consistent rewrite of
- * the whole chain is caught at the first checkpoint it crosses.
+ * beyond the last row) is reported with the first sequence where the chain breaks.
+ *
+ * What it checks is fixed when it starts: the head is read first and only rows up to it are
+ * walked, so records committed while it runs (a later head) never look like damage. The head
+ * must carry a valid signature over the last row's hash (the newest record is vouched for), and
+ * checkpoint signatures are checked too, all with a key the database does not hold. Given the
+ * latest head published outside the database, a log whose rows and head were rolled back
+ * together is caught as well: the published head must be at or below the head and name the
+ * same hash at its sequence.
  */
 export async function verifyChain(
   db: DataSource,
   publicKey: KeyObject,
   checkpointEvery?: number,
+  published?: SignedHead,
 ): Promise<ChainStatus> {
-  const checkpoints = await db.getRepository(AuditCheckpointRecord).find({ order: { sequence: 'ASC' } });
+  const head = await db.getRepository(AuditChainHeadRecord).findOneBy({ id: 1 });
+  if (!head) return { intact: false, checkedRecords: 0, firstBrokenSequence: 1 };
+  const end = head.sequence;
+  const checkpoints = await db
+    .getRepository(AuditCheckpointRecord)
+    .find({ where: { sequence: LessThanOrEqual(end) }, order: { sequence: 'ASC' } });
   const wanted = new Map(checkpoints.map((c) => [c.sequence, c]));
   let broken: number | null = null;
   let expected = 1;
   let prev = GENESIS_HASH;
   let checked = 0;
   let last = 0;
+  let publishedHashSeen: string | undefined;
+  /** The highest sequence a valid signature (a checkpoint) has vouched for so far. */
+  let vouched = 0;
   const repo = db.getRepository(AuditEventRecord);
-  for (;;) {
-    const rows = await repo.find({ where: { sequence: MoreThan(last) }, order: { sequence: 'ASC' }, take: 2000 });
+  while (last < end) {
+    const rows = await repo.find({
+      where: { sequence: Between(last + 1, end) },
+      order: { sequence: 'ASC' },
+      take: 2000,
+    });
     if (rows.length === 0) break;
     for (const row of rows) {
       last = row.sequence;
@@ -86,15 +106,23 @@ export async function verifyChain(
         broken = row.sequence;
         continue;
       }
+      if (cp) vouched = row.sequence;
+      if (published && row.sequence === published.sequence) publishedHashSeen = row.chainHash;
       prev = row.chainHash;
       expected++;
     }
   }
   if (broken === null) {
     const lastRow = expected - 1;
-    const head = await db.getRepository(AuditChainHeadRecord).findOneBy({ id: 1 });
-    const beyond = checkpoints.find((c) => c.sequence > lastRow);
-    if ((head && head.sequence > lastRow) || beyond) broken = lastRow + 1;
+    // Rows missing below the head, or a checkpoint naming a record that is not there.
+    if (end > lastRow || checkpoints.some((c) => c.sequence > lastRow)) broken = lastRow + 1;
+    // The newest record is vouched for by the head's own signature. If the head does not vouch
+    // for the last row, everything after the last signature that does is unvouched.
+    else if (
+      end > 0 &&
+      (head.chainHash !== prev || !head.signature || !checkpointValid(publicKey, end, head.chainHash, head.signature))
+    )
+      broken = vouched + 1;
     const forged = checkpoints.find((c) => !checkpointValid(publicKey, c.sequence, c.chainHash, c.signature));
     if (forged && broken === null) broken = forged.sequence;
     // The writer signs a checkpoint each time the log crosses a multiple of checkpointEvery. If the
@@ -106,6 +134,12 @@ export async function verifyChain(
         const vouched = checkpoints.filter((c) => c.sequence <= lastRow).map((c) => c.sequence);
         broken = (vouched.length ? Math.max(...vouched) : 0) + 1;
       }
+    }
+    // A head published outside the database that the log no longer reaches, or reaches with
+    // another hash: rows (and the head) were removed or rewritten together.
+    if (broken === null && published) {
+      if (published.sequence > end) broken = end + 1;
+      else if (published.sequence > 0 && publishedHashSeen !== published.chainHash) broken = published.sequence;
     }
   }
   return { intact: broken === null, checkedRecords: checked, firstBrokenSequence: broken };

@@ -13,6 +13,13 @@ export class AuditChainHeadRecord {
 
   @Column({ name: 'chain_hash', type: 'varchar', length: 64 })
   chainHash: string;
+
+  /**
+   * Ed25519 signature (base64) of `sequence:chain_hash`, renewed with every committed group, so
+   * the newest record is vouched for as soon as it is committed. Null only before the first write.
+   */
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  signature: string | null;
 }
 
 /** A signed checkpoint: the chain hash at a sequence, signed with a key the database does not hold. */

@@ -3,6 +3,7 @@ import { CreateBreakGlass1764100000000 } from './1764100000000-create-break-glas
 import { CreateAuditChain1764200000000 } from './1764200000000-create-audit-chain.js';
 import { CreateSecurity1764300000000 } from './1764300000000-create-security.js';
 import { IndexAuditByActorTime1764400000000 } from './1764400000000-index-audit-by-actor-time.js';
+import { SignChainHead1764500000000 } from './1764500000000-sign-chain-head.js';
 
 /** In order; each runs once, recorded in schema_migrations. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   CreateAuditChain1764200000000,
   CreateSecurity1764300000000,
   IndexAuditByActorTime1764400000000,
+  SignChainHead1764500000000,
 ];

@@ -80,8 +80,16 @@ export const Query: QueryResolvers = {
     await recordLogRead(ctx, 'READ', 'AccessHistory', null, ctx.identity.patientId);
     return eventPage(ctx, { patientId: ctx.identity.patientId, excludeLogReads: true }, args.first, args.after);
   },
-  verifyAuditChain: async (_root, _args, ctx) =>
-    verifyChain(ctx.db, ctx.checkpointKey, ctx.config.auditCheckpointEvery),
+  verifyAuditChain: async (_root, _args, ctx) => {
+    // Who checked the log, and when, is itself in the log (recorded before the answer leaves).
+    await recordLogRead(ctx, 'READ', 'AuditChain', null, null, 'Query.verifyAuditChain');
+    return verifyChain(
+      ctx.db,
+      ctx.checkpointKey,
+      ctx.config.auditCheckpointEvery,
+      ctx.published.latest(ctx.checkpointKey),
+    );
+  },
   auditEventState: async (_root, args, ctx) => {
     const id = parseId(args.id);
     const event = await ctx.db.getRepository(AuditEventRecord).findOneBy({ id });
