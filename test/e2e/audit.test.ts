@@ -16,6 +16,7 @@ interface Event {
   action: string;
   outcome: string;
   fields: { path: string; outcome: string }[];
+  entities: { type: string; id: string; fields: { path: string; outcome: string }[] }[];
 }
 
 const EVENTS = /* GraphQL */ `
@@ -40,6 +41,14 @@ const EVENTS = /* GraphQL */ `
         fields {
           path
           outcome
+        }
+        entities {
+          type
+          id
+          fields {
+            path
+            outcome
+          }
         }
       }
     }
@@ -110,15 +119,36 @@ describe(`the audit trail through the gateway (${usingMysql ? 'MySQL' : 'SQLite'
         { path: 'Patient.birthDate', outcome: 'CLEAR' },
       ]),
     );
-    const medRecords = recorded.filter((e) => e.entityType === 'MedicationRequest');
-    expect(medRecords.map((e) => e.entityId).sort()).toEqual(meds.map((m) => m.id).sort());
-    expect(medRecords[0]!.fields).toEqual(
-      expect.arrayContaining([{ path: 'MedicationRequest.dosageText', outcome: 'CLEAR' }]),
+    // One record per subgraph and patient, carrying every row it returned.
+    expect(recorded.filter((e) => e.action === 'READ').map((e) => [e.subgraph, e.patientId])).toEqual(
+      expect.arrayContaining([
+        ['patient', patient],
+        ['medication', patient],
+        ['notes', patient],
+      ]),
     );
+    expect(recorded).toHaveLength(3);
+    const rows = (subgraph: string, type: string) =>
+      recorded.find((e) => e.subgraph === subgraph)!.entities.filter((x) => x.type === type);
     expect(
-      recorded
-        .filter((e) => e.entityType === 'ClinicalNote')
-        .map((e) => e.entityId)
+      rows('medication', 'MedicationRequest')
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual(meds.map((m) => m.id).sort());
+    for (const m of rows('medication', 'MedicationRequest')) {
+      const dosage = meds.find((x) => x.id === m.id)!.dosageText;
+      // Asked for id and dosageText: exactly what came back, nothing else.
+      expect(m.fields).toEqual([
+        { path: 'MedicationRequest.id', outcome: 'CLEAR' },
+        ...(dosage ? [{ path: 'MedicationRequest.dosageText', outcome: 'CLEAR' }] : []),
+      ]);
+    }
+    expect(rows('medication', 'Patient')).toEqual([
+      { type: 'Patient', id: patient, fields: [{ path: 'Patient.medications', outcome: 'CLEAR' }] },
+    ]);
+    expect(
+      rows('notes', 'ClinicalNote')
+        .map((x) => x.id)
         .sort(),
     ).toEqual(notes.map((n) => n.id).sort());
     // Records name fields and ids, never values.
@@ -148,8 +178,15 @@ describe(`the audit trail through the gateway (${usingMysql ? 'MySQL' : 'SQLite'
       auditId: 'refused-001',
     });
     const refused = await events({ auditId: 'refused-001' });
+    // Refused by the policy before any row was read: recorded against the note that was asked for.
     expect(refused).toEqual([
-      expect.objectContaining({ actorId: 'billing-1', subgraph: 'notes', entityType: 'Operation', outcome: 'DENIED' }),
+      expect.objectContaining({
+        actorId: 'billing-1',
+        subgraph: 'notes',
+        entityType: 'ClinicalNote',
+        entityId: note.id,
+        outcome: 'DENIED',
+      }),
     ]);
     expect(refused[0]!.fields).toEqual([{ path: 'Query.note', outcome: 'DENIED' }]);
 

@@ -22,6 +22,7 @@ function read(actorId: string, patientId: string, at: Date): AuditRecordInput {
     entityId: patientId,
     purpose: 'TREATMENT',
     fields: [{ path: 'Patient.name', outcome: 'CLEAR' }],
+    entities: [],
     outcome: 'CLEAR',
     operationName: null,
     operationHash: null,

@@ -34,6 +34,7 @@ function record(i: number): AuditRecordInput {
     entityId: randomUUID(),
     purpose: 'TREATMENT',
     fields: [{ path: 'Patient.name', outcome: 'CLEAR' }],
+    entities: [],
     outcome: 'CLEAR',
     operationName: 'Chart',
     operationHash: 'a'.repeat(64),

@@ -22,6 +22,7 @@ function record(i: number): AuditRecordInput {
     entityId: randomUUID(),
     purpose: 'PAYMENT',
     fields: [{ path: 'Patient.id', outcome: 'CLEAR' }],
+    entities: [],
     outcome: 'CLEAR',
     operationName: null,
     operationHash: null,

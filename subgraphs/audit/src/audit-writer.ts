@@ -133,6 +133,7 @@ export class AuditWriter {
             sequence,
             roles: JSON.stringify(r.roles),
             fields: JSON.stringify(r.fields),
+            entities: JSON.stringify(r.entities ?? []),
             prevHash: prev,
             chainHash: hash,
           }),

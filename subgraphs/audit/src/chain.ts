@@ -31,6 +31,8 @@ export function canonicalRecord(r: AuditRecordInput & { sequence: number; prevHa
     r.beforeState,
     r.afterState,
     r.prevHash,
+    // Records from before per-row entities hashed without them: an empty list keeps their bytes.
+    ...(r.entities.length > 0 ? [r.entities] : []),
   ]);
 }
 

@@ -36,6 +36,7 @@ export function rowAsInput(row: AuditEventRecord): AuditRecordInput {
     entityId: row.entityId,
     purpose: row.purpose ?? '',
     fields: parseJson(row.fields, [] as AuditRecordInput['fields']),
+    entities: parseJson(row.entities ?? '[]', [] as AuditRecordInput['entities']),
     outcome: row.outcome as AuditRecordInput['outcome'],
     operationName: row.operationName,
     operationHash: row.operationHash,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { SCOPE_SUBJECT } from '../security/scoped-load.js';
 import type { AuditAction } from './record.js';
 
-interface TouchedEntity {
+/** A row this request loaded (or was refused): its type, id and the patient it belongs to. */
+export interface RowRef {
   entityType: string;
   entityId: string;
   patientId: string | null;
@@ -17,20 +19,29 @@ export interface RecordedMutation {
 }
 
 /**
- * One request's record of what it touched, filled where rows are loaded (one push per row, none
- * per field). Which fields of each entity were read, and with what outcome, is decided once per
- * operation from the document and the policy when the response is about to leave.
+ * One request's record of which rows it loaded, filled where rows are loaded (one entry per row,
+ * none per field). Two indexes serve the walk of the response that builds the records: by
+ * `type:id` (a refusal, a representation) and by the row object itself, which the resolvers of
+ * row-returning fields turn into "the object at this response path is that row" (`placed`), so a
+ * row is known even when its id was not selected.
  */
 export class AccessCollector {
   readonly requestStarted = new Date();
-  readonly entities = new Map<string, TouchedEntity>();
+  readonly entities = new Map<string, RowRef>();
   readonly mutations: (RecordedMutation & { id: string })[] = [];
+  private readonly byObject = new WeakMap<object, RowRef>();
+  /** Response path (see pathKey) -> the row served there. */
+  readonly placed = new Map<string, RowRef>();
 
-  touch(entityType: string, entityId: string, patientId: string | null, denied = false): void {
+  touch(entityType: string, entityId: string, patientId: string | null, denied = false, row?: object): RowRef {
     const key = `${entityType}:${entityId}`;
-    const seen = this.entities.get(key);
-    if (seen) seen.denied &&= denied;
-    else this.entities.set(key, { entityType, entityId, patientId, denied });
+    let ref = this.entities.get(key);
+    if (ref) {
+      ref.denied &&= denied;
+      ref.patientId ??= patientId;
+    } else this.entities.set(key, (ref = { entityType, entityId, patientId, denied }));
+    if (row) this.byObject.set(row, ref);
+    return ref;
   }
 
   /** Rows served to the caller, each owned by a patient (children of a patient's list, a page). */
@@ -39,10 +50,39 @@ export class AccessCollector {
     rows: Iterable<T>,
     patientOf: (row: T) => string | null = (r) => (r as { patientId?: string }).patientId ?? null,
   ): void {
-    for (const r of rows) this.touch(entityType, r.id, patientOf(r));
+    for (const r of rows) this.touch(entityType, r.id, patientOf(r), false, r);
+  }
+
+  /** The row a resolved value is, if a loader noted it. */
+  rowOf(value: unknown): RowRef | undefined {
+    return typeof value === 'object' && value !== null ? this.byObject.get(value) : undefined;
+  }
+
+  lookup(entityType: string, entityId: string): RowRef | undefined {
+    return this.entities.get(`${entityType}:${entityId}`);
+  }
+
+  /**
+   * The row a request named (an argument, a representation), loaded or not: a row of the scope's
+   * subject is its own patient; another row's patient is known once a loader has seen it.
+   */
+  reference(entityType: string, entityId: string): RowRef {
+    return (
+      this.lookup(entityType, entityId) ?? {
+        entityType,
+        entityId,
+        patientId: entityType === SCOPE_SUBJECT ? entityId : null,
+        denied: false,
+      }
+    );
   }
 
   mutation(m: RecordedMutation): void {
     this.mutations.push({ ...m, id: randomUUID() });
   }
+}
+
+/** A response path as one string key: `patients.nodes.3.medications.0`. */
+export function pathKey(path: readonly (string | number)[]): string {
+  return path.join('.');
 }

@@ -2,13 +2,14 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { auditUnavailable } from '../errors/catalogue.js';
 import type { Access } from '../security/access.js';
-import type { AccessCollector } from './collector.js';
-import { ACCESS_OUTCOMES, buildAuditRecord, type AuditRecordInput, type Outcome } from './record.js';
-import type { AuditShipper } from './shipper.js';
 import { purposeFor, type Identity } from '../security/identity.js';
-import type { Logger } from '../server/logger.js';
 import { fieldsOf } from '../security/operation-access.js';
-import type { PhiClass } from '../phi/classification.js';
+import { SCOPE_SUBJECT } from '../security/scoped-load.js';
+import type { Logger } from '../server/logger.js';
+import type { AccessCollector } from './collector.js';
+import { ACCESS_OUTCOMES, buildAuditRecord, type AuditRecordInput, type EntityAccess, type Outcome } from './record.js';
+import { accessFromResponse, worstOutcome, type RowAccess, type WalkError } from './response-walk.js';
+import type { AuditShipper } from './shipper.js';
 
 export interface AuditedContext extends BaseContext {
   identity: Identity;
@@ -16,29 +17,23 @@ export interface AuditedContext extends BaseContext {
   audit: AccessCollector;
 }
 
-const RANK: Record<Outcome, number> = { CLEAR: 0, MASKED: 1, ERROR: 2, DENIED: 3 };
+const REFUSALS = new Set(['FORBIDDEN', 'NOT_FOUND', 'BREAK_GLASS_REQUIRED']);
 
 /**
  * Records every access a data subgraph serves and holds the response until the records are
- * durable (see AuditShipper): no response with PHI leaves without its record. Per request it
- * does one walk of the operation (which fields of which types, with what outcome, from the
- * policy tables) and one record per entity the loaders touched; nothing runs per field.
+ * durable (see AuditShipper): no response with PHI leaves without its record. Once per request,
+ * after execution, it walks what the subgraph returned (see accessFromResponse) and writes one
+ * record per patient the response touched, carrying each row's type, id and per-field outcomes;
+ * nothing runs per field.
  */
 export function auditPlugin(options: {
   subgraph: string;
   shipper: AuditShipper;
-  classes: Map<string, PhiClass>;
   logger: Logger;
   /** Root fields that read many records as counts (the spec's aggregateFields). */
   aggregateFields: readonly string[];
 }): ApolloServerPlugin<AuditedContext> {
   const aggregates = new Set(options.aggregateFields);
-  const outcomeOf = (access: Access, type: string, field: string): Outcome => {
-    const d = access.decide(type, field);
-    if (d === 'clear') return ACCESS_OUTCOMES.clear;
-    if (d === 'masked' && options.classes.get(`${type}.${field}`)?.mask) return ACCESS_OUTCOMES.masked;
-    return ACCESS_OUTCOMES.denied;
-  };
   return {
     async requestDidStart() {
       let document: DocumentNode | undefined;
@@ -48,31 +43,24 @@ export function auditPlugin(options: {
           document = ctx.document;
           schema = ctx.schema;
         },
-        async willSendResponse({ response, contextValue, operationName, queryHash, errors }) {
+        async willSendResponse({ response, contextValue, operationName, queryHash, request }) {
           const { audit, identity, access } = contextValue;
           if (!audit || !identity) return;
-          const selected = document && schema ? fieldsOf(document, schema) : [];
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          // An operation that touched no record is still recorded when it was refused, failed,
-          // or read aggregates (analysts): attempts count, and so do cohort counts.
-          const roots = selected.filter(([t]) => t === 'Query' || t === 'Mutation');
-          const refusedOrAggregate =
-            (body?.errors?.length ?? 0) > 0 ||
-            roots.some(([t, f]) => outcomeOf(access, t, f) !== ACCESS_OUTCOMES.clear || aggregates.has(f));
-          if (audit.entities.size === 0 && audit.mutations.length === 0) {
-            if (roots.length === 0 || !refusedOrAggregate) return;
-            audit.touch(
-              'Operation',
-              '',
-              null,
-              roots.every(([t, f]) => outcomeOf(access, t, f) === ACCESS_OUTCOMES.denied),
-            );
-          }
-          const failed = new Set(
-            [...(body?.errors ?? []), ...(errors ?? [])]
-              .filter((e) => e.extensions?.code !== 'FORBIDDEN')
-              .flatMap((e) => (e.path ?? []).filter((p): p is string => typeof p === 'string')),
-          );
+          const errors = (body?.errors ?? []) as readonly WalkError[];
+          const rows =
+            document && schema
+              ? accessFromResponse({
+                  schema,
+                  document,
+                  operationName,
+                  variables: request.variables,
+                  data: body?.data as Record<string, unknown> | null | undefined,
+                  errors,
+                  audit,
+                  access,
+                })
+              : new Map<string, RowAccess>();
           const base = {
             occurredAt: audit.requestStarted.toISOString(),
             actorId: identity.sub,
@@ -87,35 +75,91 @@ export function auditPlugin(options: {
             beforeState: null,
           };
           const records: AuditRecordInput[] = [];
-          for (const e of audit.entities.values()) {
-            const fields = selected
-              .filter(([t]) => (e.entityType === 'Operation' ? t === 'Query' || t === 'Mutation' : t === e.entityType))
-              .map(([t, f]) => ({
-                path: `${t}.${f}`,
-                outcome: e.denied
-                  ? ACCESS_OUTCOMES.denied
-                  : failed.has(f)
-                    ? ACCESS_OUTCOMES.error
-                    : outcomeOf(access, t, f),
-              }));
-            const unique = [...new Map(fields.map((f) => [f.path, f])).values()];
-            const outcome = unique.reduce<Outcome>(
-              (w, f) => (RANK[f.outcome] > RANK[w] ? f.outcome : w),
-              e.denied ? ACCESS_OUTCOMES.denied : ACCESS_OUTCOMES.clear,
+          // One record per patient: the rows of that patient this request returned or was refused.
+          const byPatient = new Map<string | null, RowAccess[]>();
+          for (const row of rows.values()) {
+            const list = byPatient.get(row.ref.patientId);
+            if (list) list.push(row);
+            else byPatient.set(row.ref.patientId, [row]);
+          }
+          for (const [patientId, patientRows] of byPatient) {
+            const entities: EntityAccess[] = patientRows.map((r) => ({
+              type: r.ref.entityType,
+              id: r.ref.entityId,
+              fields: [...r.fields].map(([path, outcome]) => ({ path, outcome })),
+            }));
+            const union = new Map<string, Outcome>();
+            for (const e of entities)
+              for (const f of e.fields) union.set(f.path, worstOutcome(union.get(f.path), f.outcome));
+            const refusedRow = patientRows.some((r) => r.ref.denied);
+            const outcome = [...union.values()].reduce<Outcome>(
+              (w, o) => worstOutcome(w, o),
+              refusedRow ? ACCESS_OUTCOMES.denied : ACCESS_OUTCOMES.clear,
             );
+            const only = patientRows.length === 1 ? patientRows[0]!.ref : undefined;
             records.push(
               buildAuditRecord({
                 ...base,
                 action: 'READ',
-                patientId: e.patientId,
-                entityType: e.entityType,
-                entityId: e.entityId || null,
-                purpose: purposeFor(identity, e.patientId),
-                fields: unique,
+                patientId,
+                entityType: only?.entityType ?? (patientId ? SCOPE_SUBJECT : null),
+                entityId: only?.entityId ?? patientId,
+                purpose: purposeFor(identity, patientId),
+                fields: [...union].map(([path, o]) => ({ path, outcome: o })),
+                entities,
                 outcome,
                 afterState: null,
               }),
             );
+          }
+          // An operation that reached no row is still recorded when it was refused, failed, or
+          // read aggregates (analysts): attempts count, and so do cohort counts.
+          if (records.length === 0 && audit.mutations.length === 0 && document && schema) {
+            const roots = fieldsOf(document, schema).filter(([t]) => t === 'Query' || t === 'Mutation');
+            const outcomeOf = (t: string, f: string): Outcome => {
+              const d = access.decide(t, f);
+              return d === 'clear'
+                ? ACCESS_OUTCOMES.clear
+                : d === 'masked'
+                  ? ACCESS_OUTCOMES.masked
+                  : ACCESS_OUTCOMES.denied;
+            };
+            const failed = errors.length > 0;
+            if (
+              roots.length > 0 &&
+              (failed || roots.some(([t, f]) => outcomeOf(t, f) !== 'CLEAR' || aggregates.has(f)))
+            ) {
+              const rootErrors = new Map<string, string>();
+              for (const e of errors) {
+                const first = e.path?.[0];
+                if (typeof first === 'string') rootErrors.set(first, String(e.extensions?.code ?? ''));
+              }
+              const fields = [...new Map(roots.map(([t, f]) => [`${t}.${f}`, [t, f] as const])).values()].map(
+                ([t, f]) => {
+                  const code = rootErrors.get(f);
+                  const outcome =
+                    code === undefined
+                      ? outcomeOf(t, f)
+                      : REFUSALS.has(code)
+                        ? ACCESS_OUTCOMES.denied
+                        : ACCESS_OUTCOMES.error;
+                  return { path: `${t}.${f}`, outcome };
+                },
+              );
+              records.push(
+                buildAuditRecord({
+                  ...base,
+                  action: 'READ',
+                  patientId: null,
+                  entityType: 'Operation',
+                  entityId: null,
+                  purpose: purposeFor(identity, null),
+                  fields,
+                  outcome: fields.reduce<Outcome>((w, f) => worstOutcome(w, f.outcome), ACCESS_OUTCOMES.clear),
+                  afterState: null,
+                }),
+              );
+            }
           }
           for (const m of audit.mutations) {
             records.push(
@@ -137,9 +181,7 @@ export function auditPlugin(options: {
             await options.shipper.record(records);
           } catch {
             // Fail closed: the data does not leave without its record.
-            if (response.body.kind === 'single') {
-              response.body.singleResult = { errors: [auditUnavailable()] };
-            }
+            if (response.body.kind === 'single') response.body.singleResult = { errors: [auditUnavailable()] };
             options.logger.error({ requestId: identity.requestId }, 'response withheld: audit unavailable');
           }
         },

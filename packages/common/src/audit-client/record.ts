@@ -45,6 +45,8 @@ export const RECORD_LIMITS = {
   purpose: 32,
   fieldPath: 128,
   fields: 500,
+  entities: 1000,
+  entityFields: 200,
   operationName: 128,
   operationHash: 64,
   ipAddress: 45,
@@ -75,6 +77,17 @@ export const auditRecordSchema = z.object({
   entityId: nullableText(L.recordId),
   purpose: text(L.purpose),
   fields: z.array(z.object({ path: text(L.fieldPath), outcome })).max(L.fields),
+  /** Per row the record covers: its type and id, and what each of its fields carried. */
+  entities: z
+    .array(
+      z.object({
+        type: text(L.entityType),
+        id: text(L.recordId),
+        fields: z.array(z.object({ path: text(L.fieldPath), outcome })).max(L.entityFields),
+      }),
+    )
+    .max(L.entities)
+    .default([]),
   outcome,
   operationName: nullableText(L.operationName),
   operationHash: nullableText(L.operationHash),
@@ -90,9 +103,10 @@ export const auditRecordSchema = z.object({
  * (spool replay after a lost answer) is stored once.
  */
 export type AuditRecordInput = z.infer<typeof auditRecordSchema>;
+export type EntityAccess = AuditRecordInput['entities'][number];
 
-/** What a writer gives the builder: the record without its id (made here unless given). */
-export type AuditRecordDraft = Omit<AuditRecordInput, 'id'> & { id?: string };
+/** What a writer gives the builder: the record without its id (made here unless given), entities optional. */
+export type AuditRecordDraft = Omit<AuditRecordInput, 'id' | 'entities'> & { id?: string; entities?: EntityAccess[] };
 
 // C0 and C1 control characters, and lone surrogates: nothing a log reader should have to render.
 // eslint-disable-next-line no-control-regex
@@ -125,8 +139,14 @@ const nullable = (value: string | null, max: number) => (value === null ? null :
  */
 export function buildAuditRecord(draft: AuditRecordDraft): AuditRecordInput {
   const roles = draft.roles.slice(0, L.roles).map((r) => recordText(r, L.role));
-  let fields = draft.fields.map((f) => ({ path: recordText(f.path, L.fieldPath), outcome: f.outcome }));
-  if (fields.length > L.fields) fields = fields.slice(0, L.fields);
+  const fieldsOf = (list: AuditRecordInput['fields'], max: number) =>
+    list.slice(0, max).map((f) => ({ path: recordText(f.path, L.fieldPath), outcome: f.outcome }));
+  const fields = fieldsOf(draft.fields, L.fields);
+  const entities = (draft.entities ?? []).slice(0, L.entities).map((e) => ({
+    type: recordText(e.type, L.entityType),
+    id: recordText(e.id, L.recordId),
+    fields: fieldsOf(e.fields, L.entityFields),
+  }));
   return {
     id: draft.id ?? randomUUID(),
     occurredAt: recordText(draft.occurredAt, 32),
@@ -141,6 +161,7 @@ export function buildAuditRecord(draft: AuditRecordDraft): AuditRecordInput {
     entityId: nullable(draft.entityId, L.recordId),
     purpose: recordText(draft.purpose, L.purpose),
     fields,
+    entities,
     outcome: draft.outcome,
     operationName: nullable(draft.operationName, L.operationName),
     operationHash: nullable(draft.operationHash, L.operationHash),

@@ -2,6 +2,12 @@ import type { AccessCollector } from '../audit-client/collector.js';
 import { breakGlassRequired, notFound } from '../errors/catalogue.js';
 import type { RecordScope } from './scope.js';
 
+/**
+ * The type record scope is about: a row of it is its own patient. The one type shared code
+ * names (see docs/architecture.md).
+ */
+export const SCOPE_SUBJECT = 'Patient';
+
 /** What a loader needs: who may see which patients, and where to note what was touched. */
 export interface LoadContext {
   scope: RecordScope;
@@ -26,11 +32,13 @@ export async function scopedLoad<T>(
   return answers.map((a, i) => {
     const id = patientIds[i]!;
     if (a !== 'in') {
-      ctx.audit.touch('Patient', id, id, true);
+      ctx.audit.touch(SCOPE_SUBJECT, id, id, true);
       return a === 'not_found' ? notFound() : breakGlassRequired();
     }
     const value = loaded[next++] as T;
-    if (value !== null && value !== undefined) ctx.audit.touch('Patient', id, id);
+    // A patient row is itself the row; a list of a patient's rows notes each row where it is made.
+    if (value !== null && value !== undefined)
+      ctx.audit.touch(SCOPE_SUBJECT, id, id, false, Array.isArray(value) ? undefined : (value as object));
     return value;
   });
 }
@@ -53,7 +61,8 @@ export async function scopedRows<T extends { id: string; patientId: string }>(
     const a = answers[i];
     if (!row) return ctx.scope.unrestricted ? null : notFound();
     const error = a === 'not_found' ? notFound() : a === 'break_glass_required' ? breakGlassRequired() : refuse(row);
-    ctx.audit.touch(entityType, error ? keys[i]! : row.id, error ? null : row.patientId, error !== undefined);
+    // A refusal is recorded against the patient whose row it was (the record is the auditor's).
+    ctx.audit.touch(entityType, error ? keys[i]! : row.id, row.patientId, error !== undefined, error ? undefined : row);
     return error ?? row;
   });
 }

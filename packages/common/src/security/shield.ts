@@ -6,7 +6,6 @@ import { GraphQLError } from 'graphql';
 import type { Access } from './access.js';
 import { forbidden, isPublicCode, maskErrors } from '../errors/index.js';
 import type { Logger } from '../server/logger.js';
-import type { PhiClass } from '../phi/classification.js';
 
 /** Context fields the generated rules read. */
 export interface ShieldContext {
@@ -28,11 +27,7 @@ const fallbackDeny = (logger: Logger) =>
  * field ("does the policy grant this role this field?"), answered by a table lookup. Reads
  * neither parent nor args, so no cache is needed.
  */
-export function policyRules(
-  schema: GraphQLSchema,
-  policy: RolePolicy,
-  classes: Map<string, PhiClass> = new Map(),
-): { rules: IRules; uncovered: string[] } {
+export function policyRules(schema: GraphQLSchema, policy: RolePolicy): { rules: IRules; uncovered: string[] } {
   const rules: Record<string, Record<string, IRule>> = {};
   const uncovered: string[] = [];
   for (const type of Object.values(schema.getTypeMap())) {
@@ -44,14 +39,10 @@ export function policyRules(
         continue;
       }
       const typeName = type.name;
-      // A masked grant is served only where the classification says how to mask (the masking
-      // middleware does it); a masked grant on a field without a mask style stays denied.
-      const maskable = classes.get(`${typeName}.${field}`)?.mask !== undefined;
+      // The one decision (Access.decide): masked is served only where the classification says
+      // how to mask (the masking middleware does it); otherwise it is already "denied".
       fields[field] = rule(`policy:${typeName}.${field}`, { cache: 'no_cache' })(
-        (_parent, _args, ctx: ShieldContext) => {
-          const decision = ctx.access.decide(typeName, field);
-          return decision === 'clear' || (decision === 'masked' && maskable) || forbidden();
-        },
+        (_parent, _args, ctx: ShieldContext) => ctx.access.decide(typeName, field) !== 'denied' || forbidden(),
       );
     }
     if (Object.keys(fields).length > 0) rules[type.name] = fields;
@@ -64,13 +55,8 @@ export function policyRules(
  * catalogue (BAD_USER_INPUT, NOT_FOUND, BREAK_GLASS_REQUIRED, ...) are returned as they are;
  * anything else thrown by a resolver is masked with a correlation id.
  */
-export function policyShield(
-  schema: GraphQLSchema,
-  policy: RolePolicy,
-  logger: Logger,
-  classes?: Map<string, PhiClass>,
-) {
-  const { rules } = policyRules(schema, policy, classes);
+export function policyShield(schema: GraphQLSchema, policy: RolePolicy, logger: Logger) {
+  const { rules } = policyRules(schema, policy);
   const mask = maskErrors(logger);
   return shield(rules, {
     fallbackRule: fallbackDeny(logger),

@@ -16,6 +16,7 @@ import type { ServiceMetrics } from './metrics.js';
 import { requestMetricsPlugin } from './request-metrics.js';
 import { clearOperationFastPath, operationAccessPlugin } from '../security/operation-access.js';
 import { policyShield } from '../security/shield.js';
+import { placeRows, rootArgumentsMiddleware } from '../audit-client/placement.js';
 import { deidMiddleware, maskingMiddleware } from '../phi/middleware.js';
 import { readPhiClasses, type PhiClass } from '../phi/classification.js';
 import { databaseReady, StartupError } from '../db/database.js';
@@ -27,6 +28,8 @@ export interface RequestInfo {
   identity: Identity;
   /** The verified internal token, for this subgraph's own calls to another (care-team scope). */
   internalToken: string;
+  /** The `Type.field` keys the schema's @phi gives a mask style (for Access.decide). */
+  maskable: ReadonlySet<string>;
 }
 
 export interface SubgraphServerOptions<TContext extends BaseContext> {
@@ -45,6 +48,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   restrictedZip3?: readonly string[];
   /** Builds the per-request context: fresh DataLoaders every time. */
   context: (info: RequestInfo) => TContext | Promise<TContext>;
+  /** Note which row stands at which response path, for records built from the response (placeRows). */
+  placeRows?: boolean;
   /** Extra Apollo plugins (the audit plugin of the data subgraphs). */
   plugins?: (classes: Map<string, PhiClass>) => ApolloServerPlugin<TContext>[];
   /** Runs at stop, after the server stops taking requests (drain the audit spool). */
@@ -95,6 +100,8 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   const base = buildSubgraphSchema([{ typeDefs: opts.typeDefs, resolvers: opts.resolvers as never }]);
   const { classes, problems } = readPhiClasses(base);
   if (problems.length > 0) throw new StartupError(`invalid @phi classification: ${problems.join('; ')}`);
+  const maskable: ReadonlySet<string> = new Set([...classes].filter(([, c]) => c.mask !== undefined).map(([k]) => k));
+  if (opts.placeRows) placeRows(base);
   // Outermost first: an operation whose every field the policy grants in the clear skips the
   // per-field wrappers (decided once per operation, see operation-access.ts); otherwise
   // de-identification, the policy shield, then masking wrap the field's own resolver.
@@ -102,7 +109,9 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     base,
     clearOperationFastPath(base),
     deidMiddleware(base, classes, opts.pseudonyms, opts.restrictedZip3),
-    policyShield(base, opts.policy, opts.logger, classes),
+    // Before the shield: a refused root field is still recorded against the record it named.
+    ...(opts.placeRows ? [rootArgumentsMiddleware(base)] : []),
+    policyShield(base, opts.policy, opts.logger),
     maskingMiddleware(classes),
   );
   const apollo = new ApolloServer<TContext>({
@@ -142,7 +151,12 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const identity = res.locals.identity as Identity;
-        return opts.context({ requestId: identity.requestId, identity, internalToken: res.locals.internalToken });
+        return opts.context({
+          requestId: identity.requestId,
+          identity,
+          internalToken: res.locals.internalToken,
+          maskable,
+        });
       },
     }),
   );

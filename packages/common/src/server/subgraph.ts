@@ -146,13 +146,13 @@ export async function bootSubgraph<TContext extends BaseContext, TConfig extends
       introspection: config.nodeEnv !== 'production',
       routes: parts.routes,
       readiness: recorder ? () => ({ auditQuarantinedBatches: recorder.quarantine.size() }) : undefined,
-      plugins: (classes) => [
+      placeRows: recorder !== undefined,
+      plugins: () => [
         ...(recorder
           ? [
               auditPlugin({
                 subgraph: spec.name,
                 shipper: recorder,
-                classes,
                 logger,
                 aggregateFields: spec.aggregateFields ?? [],
               }) as never,
@@ -169,7 +169,7 @@ export async function bootSubgraph<TContext extends BaseContext, TConfig extends
         return parts.context({
           requestId: info.requestId,
           identity: info.identity,
-          access: accessFor(policy, info.identity.roles),
+          access: accessFor(policy, info.identity.roles, info.maskable),
           scope: new RecordScope(info.identity, check),
           audit: new AccessCollector(),
         });

@@ -34,15 +34,21 @@ export type AuditChainStatus = {
   intact: Scalars['Boolean']['output'];
 };
 
-/** One request's access to one record in one subgraph. Names fields and ids, never values. */
+/**
+ * One request's access, in one subgraph, to one patient's records (or, with no patient, to an
+ * operation). Built from what the subgraph returned. Names fields and ids, never values.
+ */
 export type AuditEvent = {
   __typename?: 'AuditEvent';
   /** READ, CREATE, BREAK_GLASS, REVIEW or LOGOUT. */
   action: Scalars['String']['output'];
   actorId: Scalars['String']['output'];
   auditId: Scalars['String']['output'];
+  /** Per row the event covers: its type and id, and what each of its fields carried. */
+  entities: Array<EntityAccess>;
   entityId?: Maybe<Scalars['ID']['output']>;
   entityType?: Maybe<Scalars['String']['output']>;
+  /** The union of the entities' fields, each with its most restrictive outcome. */
   fields: Array<FieldAccess>;
   id: Scalars['ID']['output'];
   occurredAt: Scalars['String']['output'];
@@ -95,6 +101,17 @@ export type BreakGlassGrantConnection = {
   nodes: Array<BreakGlassGrant>;
   pageInfo: PageInfo;
   totalCount: Scalars['Int']['output'];
+};
+
+/**
+ * One row an event covers. A field that came back null left nothing and is not listed; a field
+ * refused (by the policy or the record scope) is DENIED, one that failed is ERROR.
+ */
+export type EntityAccess = {
+  __typename?: 'EntityAccess';
+  fields: Array<FieldAccess>;
+  id: Scalars['ID']['output'];
+  type: Scalars['String']['output'];
 };
 
 export type FieldAccess = {
@@ -305,6 +322,7 @@ export type ResolversTypes = {
   AuditEventState: ResolverTypeWrapper<AuditEventState>;
   BreakGlassGrant: ResolverTypeWrapper<BreakGlassGrantRecord>;
   BreakGlassGrantConnection: ResolverTypeWrapper<Omit<BreakGlassGrantConnection, 'nodes'> & { nodes: Array<ResolversTypes['BreakGlassGrant']> }>;
+  EntityAccess: ResolverTypeWrapper<EntityAccess>;
   FieldAccess: ResolverTypeWrapper<FieldAccess>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -326,6 +344,7 @@ export type ResolversParentTypes = {
   AuditEventState: AuditEventState;
   BreakGlassGrant: BreakGlassGrantRecord;
   BreakGlassGrantConnection: Omit<BreakGlassGrantConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['BreakGlassGrant']> };
+  EntityAccess: EntityAccess;
   FieldAccess: FieldAccess;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
@@ -361,6 +380,7 @@ export type AuditEventResolvers<ContextType = AuditContext, ParentType extends R
   action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   actorId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   auditId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entities?: Resolver<Array<ResolversTypes['EntityAccess']>, ParentType, ContextType>;
   entityId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   entityType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fields?: Resolver<Array<ResolversTypes['FieldAccess']>, ParentType, ContextType>;
@@ -404,6 +424,12 @@ export type BreakGlassGrantConnectionResolvers<ContextType = AuditContext, Paren
   nodes?: Resolver<Array<ResolversTypes['BreakGlassGrant']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type EntityAccessResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['EntityAccess'] = ResolversParentTypes['EntityAccess']> = {
+  fields?: Resolver<Array<ResolversTypes['FieldAccess']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type FieldAccessResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['FieldAccess'] = ResolversParentTypes['FieldAccess']> = {
@@ -455,6 +481,7 @@ export type Resolvers<ContextType = AuditContext> = {
   AuditEventState?: AuditEventStateResolvers<ContextType>;
   BreakGlassGrant?: BreakGlassGrantResolvers<ContextType>;
   BreakGlassGrantConnection?: BreakGlassGrantConnectionResolvers<ContextType>;
+  EntityAccess?: EntityAccessResolvers<ContextType>;
   FieldAccess?: FieldAccessResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;

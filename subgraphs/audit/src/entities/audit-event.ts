@@ -58,6 +58,10 @@ export class AuditEventRecord {
   @Column({ type: 'text' })
   fields: string;
 
+  /** JSON array of { type, id, fields: [{ path, outcome }] }: the rows the record covers. */
+  @Column({ type: 'text', nullable: true })
+  entities: string | null;
+
   @Column({ type: 'varchar', length: 16 })
   outcome: string;
 

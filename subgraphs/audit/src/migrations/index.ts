@@ -4,6 +4,7 @@ import { CreateAuditChain1764200000000 } from './1764200000000-create-audit-chai
 import { CreateSecurity1764300000000 } from './1764300000000-create-security.js';
 import { IndexAuditByActorTime1764400000000 } from './1764400000000-index-audit-by-actor-time.js';
 import { SignChainHead1764500000000 } from './1764500000000-sign-chain-head.js';
+import { AuditEntities1764600000000 } from './1764600000000-audit-entities.js';
 
 /** In order; each runs once, recorded in schema_migrations. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   CreateSecurity1764300000000,
   IndexAuditByActorTime1764400000000,
   SignChainHead1764500000000,
+  AuditEntities1764600000000,
 ];

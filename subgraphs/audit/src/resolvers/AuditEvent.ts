@@ -1,15 +1,18 @@
 import type { AuditEventResolvers } from '../__generated__/resolvers-types.js';
 import type { FieldAccessRecord } from '../entities/index.js';
 
+function list<T>(json: string | null | undefined): T[] {
+  try {
+    const parsed: unknown = JSON.parse(json ?? '[]');
+    return Array.isArray(parsed) ? (parsed as T[]) : [];
+  } catch {
+    return [];
+  }
+}
+
 export const AuditEvent: AuditEventResolvers = {
-  fields: (e) => {
-    try {
-      const parsed: unknown = JSON.parse(e.fields);
-      return Array.isArray(parsed) ? (parsed as FieldAccessRecord[]) : [];
-    } catch {
-      return [];
-    }
-  },
+  fields: (e) => list<FieldAccessRecord>(e.fields),
+  entities: (e) => list<{ type: string; id: string; fields: FieldAccessRecord[] }>(e.entities),
   purpose: (e) => e.purpose,
   action: (e) => e.action,
 };

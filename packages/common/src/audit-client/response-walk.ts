@@ -1,0 +1,202 @@
+import {
+  getDirectiveValues,
+  getNamedType,
+  getOperationAST,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  isAbstractType,
+  isCompositeType,
+  isObjectType,
+  Kind,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
+import type { Access } from '../security/access.js';
+import type { AccessCollector, RowRef } from './collector.js';
+import { pathKey } from './collector.js';
+import { ACCESS_OUTCOMES, type Outcome } from './record.js';
+
+/** What one row of the response carried: per field, what left (or was refused). */
+export interface RowAccess {
+  ref: RowRef;
+  fields: Map<string, Outcome>;
+}
+
+/** An error as the walk needs it: where, and which catalogue code. */
+export interface WalkError {
+  path?: readonly (string | number)[];
+  extensions?: { code?: unknown };
+}
+
+const RANK: Record<Outcome, number> = { CLEAR: 0, MASKED: 1, ERROR: 2, DENIED: 3 };
+export const worstOutcome = (a: Outcome | undefined, b: Outcome): Outcome =>
+  a === undefined || RANK[b] > RANK[a] ? b : a;
+
+/** Codes that mean "refused": the policy (FORBIDDEN) or the record scope. Anything else is ERROR. */
+const REFUSALS = new Set(['FORBIDDEN', 'NOT_FOUND', 'BREAK_GLASS_REQUIRED']);
+
+type Variables = Record<string, unknown>;
+
+/**
+ * Builds the access of one request from what it returned, once, after execution: one walk of the
+ * response data and its errors against the operation (aliases, fragments, @skip/@include with
+ * the request's variables, abstract types), never from the query text alone.
+ *
+ * - A row is what `placeRows` placed at a response path: a value a loader served, an `_entities`
+ *   representation, or the record a root field's `id`/`patientId` argument named (real ids,
+ *   after de-identification revealed them).
+ * - For each row, each field present in the response is CLEAR or MASKED as `Access.decide` says
+ *   (the same decision the shield and masking used); a field that came back null left nothing
+ *   and is not recorded; a field with an error at its own path is DENIED (FORBIDDEN, or a scope
+ *   refusal) or ERROR, against that row only.
+ */
+export function accessFromResponse(input: {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName: string | null | undefined;
+  variables: Variables | undefined;
+  data: Record<string, unknown> | null | undefined;
+  errors: readonly WalkError[];
+  audit: AccessCollector;
+  access: Access;
+}): Map<string, RowAccess> {
+  const { schema, document, audit, access } = input;
+  const variables = input.variables ?? {};
+  const rows = new Map<string, RowAccess>();
+  const operation = getOperationAST(document, input.operationName ?? undefined);
+  if (!operation) return rows;
+  const root = schema.getRootType(operation.operation);
+  if (!root) return rows;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const errorAt = new Map<string, string>();
+  for (const e of input.errors) {
+    if (!e.path) continue;
+    const code = typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR';
+    errorAt.set(pathKey(e.path), code);
+  }
+
+  const rowFor = (ref: RowRef): RowAccess => {
+    const key = `${ref.entityType}:${ref.entityId}`;
+    let row = rows.get(key);
+    if (!row) rows.set(key, (row = { ref, fields: new Map() }));
+    return row;
+  };
+  const note = (row: RowAccess, path: string, outcome: Outcome) =>
+    row.fields.set(path, worstOutcome(row.fields.get(path), outcome));
+  /** Whether @skip/@include let this selection through, with this request's variables. */
+  const included = (node: FieldNode | { directives?: FieldNode['directives'] }): boolean => {
+    const skip = getDirectiveValues(GraphQLSkipDirective, node as FieldNode, variables);
+    if (skip?.if === true) return false;
+    const include = getDirectiveValues(GraphQLIncludeDirective, node as FieldNode, variables);
+    return include?.if !== false;
+  };
+  const applies = (condition: string | undefined, type: GraphQLObjectType): boolean => {
+    if (!condition || condition === type.name) return true;
+    const t = schema.getType(condition);
+    return t !== undefined && isAbstractType(t) && schema.isSubType(t, type);
+  };
+  /** Response key -> the field nodes that produce it, for one runtime type (GraphQL's CollectFields). */
+  const collect = (
+    type: GraphQLObjectType,
+    sets: readonly SelectionSetNode[],
+    out = new Map<string, FieldNode[]>(),
+    seen = new Set<string>(),
+  ) => {
+    for (const set of sets) {
+      for (const sel of set.selections) {
+        if (!included(sel)) continue;
+        if (sel.kind === Kind.FIELD) {
+          const key = sel.alias?.value ?? sel.name.value;
+          const list = out.get(key);
+          if (list) list.push(sel);
+          else out.set(key, [sel]);
+        } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+          if (applies(sel.typeCondition?.name.value, type)) collect(type, [sel.selectionSet], out, seen);
+        } else {
+          const name = sel.name.value;
+          const frag = fragments.get(name);
+          if (!frag || seen.has(name) || !applies(frag.typeCondition.name.value, type)) continue;
+          seen.add(name);
+          collect(type, [frag.selectionSet], out, seen);
+        }
+      }
+    }
+    return out;
+  };
+  const visit = (
+    type: GraphQLObjectType,
+    sets: readonly SelectionSetNode[],
+    value: Record<string, unknown>,
+    path: (string | number)[],
+    owner: RowAccess | undefined,
+  ): void => {
+    const isRoot = path.length === 0;
+    for (const [key, nodes] of collect(type, sets)) {
+      const node = nodes[0]!;
+      const name = node.name.value;
+      if (name.startsWith('__')) continue;
+      const field = type.getFields()[name];
+      if (!field) continue;
+      const childPath = [...path, key];
+      const code = errorAt.get(pathKey(childPath));
+      const present = Object.hasOwn(value, key);
+      const child = present ? value[key] : undefined;
+      const fieldPath = `${type.name}.${name}`;
+      // Whose field this is: the row it sits on, or for a refused root field the record its
+      // arguments named (placed before the resolver ran).
+      const placedHere = isRoot && code !== undefined ? audit.placed.get(pathKey(childPath)) : undefined;
+      const target = owner ?? (placedHere ? rowFor(placedHere) : undefined);
+      if (target) {
+        if (code !== undefined)
+          note(target, fieldPath, REFUSALS.has(code) ? ACCESS_OUTCOMES.denied : ACCESS_OUTCOMES.error);
+        else if (child !== null && child !== undefined && owner)
+          note(
+            target,
+            fieldPath,
+            access.decide(type.name, name) === 'masked' ? ACCESS_OUTCOMES.masked : ACCESS_OUTCOMES.clear,
+          );
+      }
+      if (child === null || typeof child !== 'object') continue;
+      const named = getNamedType(field.type);
+      if (!isCompositeType(named)) continue;
+      const childSets = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+      const items: [unknown, (string | number)[]][] = [];
+      const flatten = (v: unknown, p: (string | number)[]) => {
+        if (Array.isArray(v)) v.forEach((x, i) => flatten(x, [...p, i]));
+        else items.push([v, p]);
+      };
+      flatten(child, childPath);
+      for (const [item, itemPath] of items) {
+        const itemKey = pathKey(itemPath);
+        const ref = audit.placed.get(itemKey);
+        const itemError = errorAt.get(itemKey);
+        if (item === null || typeof item !== 'object') {
+          // A refused row in a list (an `_entities` item): against the row its representation names.
+          if (ref && itemError !== undefined)
+            note(rowFor(ref), fieldPath, REFUSALS.has(itemError) ? ACCESS_OUTCOMES.denied : ACCESS_OUTCOMES.error);
+          continue;
+        }
+        const obj = item as Record<string, unknown>;
+        const runtime = isObjectType(named)
+          ? named
+          : ((typeof obj.__typename === 'string' ? schema.getType(obj.__typename) : undefined) ??
+            (ref ? schema.getType(ref.entityType) : undefined));
+        if (!runtime || !isObjectType(runtime)) continue;
+        // A value inside a row (a name, an address) belongs to that row's field, already noted;
+        // only rows are walked as owners, and rows nested in values are still found.
+        visit(runtime, childSets, obj, itemPath, ref ? rowFor(ref) : undefined);
+      }
+    }
+  };
+  visit(root, [operation.selectionSet], input.data ?? {}, [], undefined);
+  // Rows a loader refused that the response shows nowhere (a list filtered by scope): still refused.
+  for (const ref of audit.entities.values()) {
+    if (ref.denied && !rows.has(`${ref.entityType}:${ref.entityId}`)) rowFor(ref);
+  }
+  return rows;
+}
