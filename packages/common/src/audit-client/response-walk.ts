@@ -74,6 +74,8 @@ export function accessFromResponse(input: {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const errorAt = new Map<string, string>();
+  /** Errors already recorded against a row during the walk. */
+  const attributed = new Set<string>();
   for (const e of input.errors) {
     if (!e.path) continue;
     const code = typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR';
@@ -152,6 +154,7 @@ export function accessFromResponse(input: {
       const placedHere = isRoot && code !== undefined ? audit.placed.get(pathKey(childPath)) : undefined;
       const target = owner ?? (placedHere ? rowFor(placedHere) : undefined);
       if (target) {
+        if (code !== undefined) attributed.add(pathKey(childPath));
         if (code !== undefined)
           note(target, fieldPath, REFUSALS.has(code) ? ACCESS_OUTCOMES.denied : ACCESS_OUTCOMES.error);
         else if (child !== null && child !== undefined && owner)
@@ -177,8 +180,10 @@ export function accessFromResponse(input: {
         const itemError = errorAt.get(itemKey);
         if (item === null || typeof item !== 'object') {
           // A refused row in a list (an `_entities` item): against the row its representation names.
-          if (ref && itemError !== undefined)
+          if (ref && itemError !== undefined) {
+            attributed.add(itemKey);
             note(rowFor(ref), fieldPath, REFUSALS.has(itemError) ? ACCESS_OUTCOMES.denied : ACCESS_OUTCOMES.error);
+          }
           continue;
         }
         const obj = item as Record<string, unknown>;
@@ -193,7 +198,58 @@ export function accessFromResponse(input: {
       }
     }
   };
+  /**
+   * The field a response key names on a row of `typeName` found at `at`: the document is
+   * followed along the path (aliases, fragments), abstract positions by the row placed there.
+   */
+  const fieldNameAt = (at: readonly (string | number)[], key: string, typeName: string): string | undefined => {
+    let type: GraphQLObjectType = root;
+    let sets: readonly SelectionSetNode[] = [operation.selectionSet];
+    for (let i = 0; i < at.length; i++) {
+      const step = at[i]!;
+      if (typeof step === 'number') continue;
+      const nodes = collect(type, sets).get(step);
+      const field = nodes && type.getFields()[nodes[0]!.name.value];
+      if (!nodes || !field) return undefined;
+      sets = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+      const named = getNamedType(field.type);
+      let next = isObjectType(named) ? named : undefined;
+      if (!next) {
+        // An abstract position: the row placed at the next item (or here) says which type it is.
+        const placedType =
+          audit.placed.get(pathKey(at.slice(0, i + 2)))?.entityType ??
+          audit.placed.get(pathKey(at.slice(0, i + 1)))?.entityType;
+        const t = placedType ? schema.getType(placedType) : undefined;
+        next = t && isObjectType(t) ? t : undefined;
+      }
+      if (!next) return undefined;
+      type = next;
+    }
+    const t = schema.getType(typeName);
+    if (!t || !isObjectType(t)) return undefined;
+    return collect(t, sets).get(key)?.[0]?.name.value;
+  };
+
   visit(root, [operation.selectionSet], input.data ?? {}, [], undefined);
+  // Errors under a row that vanished from the response (a non-null field's error nulls its row):
+  // the walk never reached them, but the row they belong to was placed. Recorded against it.
+  for (const e of input.errors) {
+    if (!e.path || attributed.has(pathKey(e.path))) continue;
+    const code = typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR';
+    for (let n = e.path.length - 1; n >= 1; n--) {
+      const ref = audit.placed.get(pathKey(e.path.slice(0, n)));
+      const key = e.path[n];
+      if (!ref || typeof key !== 'string') continue;
+      const name = fieldNameAt(e.path.slice(0, n), key, ref.entityType);
+      if (name)
+        note(
+          rowFor(ref),
+          `${ref.entityType}.${name}`,
+          REFUSALS.has(code) ? ACCESS_OUTCOMES.denied : ACCESS_OUTCOMES.error,
+        );
+      break;
+    }
+  }
   // Rows a loader refused that the response shows nowhere (a list filtered by scope): still refused.
   for (const ref of audit.entities.values()) {
     if (ref.denied && !rows.has(`${ref.entityType}:${ref.entityId}`)) rowFor(ref);
