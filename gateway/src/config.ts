@@ -31,6 +31,8 @@ export interface GatewaySettings {
   auth: AuthConfig;
   /** Signs internal tokens; unset in development means the DATA_DIR/keys pair. */
   internalPrivateKeyFile: string | undefined;
+  /** Signs the batches of refusal records the gateway sends to the audit subgraph. */
+  auditIngestKeyFile: string | undefined;
   redisUrl: string | undefined;
   /** Express "trust proxy" (e.g. "loopback" or a CIDR list) for the client address. */
   trustProxy: string | undefined;
@@ -63,6 +65,7 @@ const gatewayPart = configPart(
       QUERY_MAX_FIELDS: z.coerce.number().int().min(10).max(100_000).default(1500),
       QUERY_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(40),
       INTERNAL_PRIVATE_KEY_FILE: emptyIsUnset(z.string().min(1)),
+      AUDIT_INGEST_KEY_FILE: emptyIsUnset(z.string().min(1)),
       REDIS_URL: emptyIsUnset(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')),
     })
     .refine((e) => !(e.AUTH_JWKS_URL && e.AUTH_PUBLIC_KEY_FILE), {
@@ -87,6 +90,7 @@ const gatewayPart = configPart(
         sessionIdleTimeoutS: num('SESSION_IDLE_TIMEOUT_S'),
       },
       internalPrivateKeyFile: text('INTERNAL_PRIVATE_KEY_FILE'),
+      auditIngestKeyFile: text('AUDIT_INGEST_KEY_FILE'),
       redisUrl: text('REDIS_URL'),
       trustProxy: text('TRUST_PROXY'),
       rateLimitPerMinute: num('RATE_LIMIT_PER_MINUTE'),
@@ -102,6 +106,7 @@ const gatewayPart = configPart(
       ? []
       : ['AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE is required in production (development keys are refused)']),
     ...(s.internalPrivateKeyFile ? [] : ['INTERNAL_PRIVATE_KEY_FILE is required in production']),
+    ...(s.auditIngestKeyFile ? [] : ['AUDIT_INGEST_KEY_FILE is required in production (refusals are recorded)']),
     ...(s.auth.issuer === DEV_ISSUER ? ['AUTH_ISSUER must not be the development issuer in production'] : []),
   ],
 );

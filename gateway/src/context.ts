@@ -6,4 +6,6 @@ export interface GatewayContext {
   identity: Identity;
   /** One internal token per subgraph per request, signed on first use. */
   internalTokens: Map<string, Promise<string>>;
+  /** Records a refusal of this request (an operation that never ran) in the audit trail. */
+  refused?: (code: string) => void;
 }

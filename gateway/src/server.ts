@@ -3,12 +3,14 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import {
+  AuditShipper,
   createLogger,
   createMetrics,
   devKeyPair,
   InternalTokenSigner,
   jsonErrors,
   listen,
+  loadIngestKey,
   readPrivateKey,
   requestMetricsPlugin,
   type Identity,
@@ -22,6 +24,7 @@ import { MemorySessionStore, RedisSessionStore, type SessionStore } from './auth
 import { TokenVerifier } from './auth/token-verifier.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
+import { RefusalRecorder, refusedOperationsPlugin } from './refusals.js';
 import { analystSupergraph } from './analyst-supergraph.js';
 import { gatewayFormatError } from './errors.js';
 import { GrantLookup } from './grants.js';
@@ -87,6 +90,16 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const validationRules = [queryLimitsRule(config.queryLimits)];
   const disabled = new DisabledAccounts(config.subgraphUrls.audit, signer, logger);
   disabled.start();
+  // Refusals are security events: recorded through the same durable path as every access record.
+  const shipper = new AuditShipper(
+    AuditShipper.endpointFor(config.subgraphUrls.audit),
+    loadIngestKey(config.auditIngestKeyFile, config.database.dataDir),
+    config.database.dataDir,
+    'gateway',
+    logger,
+    config.alertWebhookUrl,
+  );
+  const refusals = new RefusalRecorder(shipper, logger, metrics, undefined, clock);
 
   const buildService = ({ name }: { name: string }) => {
     const url = config.subgraphUrls[name as SubgraphName];
@@ -112,7 +125,12 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       includeStacktraceInErrorResponses: false,
       formatError: gatewayFormatError(logger),
       validationRules,
-      plugins: [ApolloServerPluginInlineTraceDisabled(), requestMetricsPlugin(metricsName, metrics), ...plugins],
+      plugins: [
+        ApolloServerPluginInlineTraceDisabled(),
+        requestMetricsPlugin(metricsName, metrics),
+        refusedOperationsPlugin(),
+        ...plugins,
+      ],
     });
     await server.start();
     return server;
@@ -129,7 +147,11 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       isDisabled: (sub) => disabled.has(sub),
       rateLimiter,
       allowRoles,
+      onRefused: (req, code, caller) => refusals.record(req, code, caller),
     });
+  /** The refusal hook a request's context carries, for operations Apollo refuses before running. */
+  const refusedHook = (req: express.Request, auth: Authenticated) => (code: string) =>
+    refusals.record(req, code, { sub: auth.claims.sub, roles: auth.claims.roles });
 
   const app = express();
   app.disable('x-powered-by');
@@ -155,7 +177,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     front((roles) => roles.some((r) => r !== 'analyst')),
     express.json({ limit: '256kb' }),
     expressMiddleware(apollo, {
-      context: async ({ res }) => {
+      context: async ({ req, res }) => {
         const auth = res.locals.auth as Authenticated;
         const identity = identityOf(auth, {
           roles: auth.claims.roles.filter((r) => r !== 'analyst'),
@@ -167,7 +189,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
           // Without the audit subgraph there are no grants: care-team access only (fails closed).
           logger.warn({ errorName: (err as Error).name }, 'break-glass grants unavailable');
         }
-        return { requestId: auth.requestId, identity, internalTokens: new Map() };
+        return { requestId: auth.requestId, identity, internalTokens: new Map(), refused: refusedHook(req, auth) };
       },
     }),
   );
@@ -177,13 +199,22 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     express.json({ limit: '256kb' }),
     expressMiddleware(analytics, {
       // Only the analyst role travels, and the subgraphs are told to de-identify everything.
-      context: async ({ res }) => {
+      context: async ({ req, res }) => {
         const auth = res.locals.auth as Authenticated;
         const identity = identityOf(auth, { roles: ['analyst'], deidentified: true });
-        return { requestId: auth.requestId, identity, internalTokens: new Map() };
+        return { requestId: auth.requestId, identity, internalTokens: new Map(), refused: refusedHook(req, auth) };
       },
     }),
   );
+  // A malformed or oversized body, refused by the body parser after the front door let it in.
+  app.use(((err, req, res, next) => {
+    const status = typeof err?.status === 'number' ? err.status : 500;
+    if (status >= 400 && status < 500) {
+      const auth = res.locals.auth as Authenticated | undefined;
+      refusals.record(req, status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', auth?.claims);
+    }
+    next(err);
+  }) as express.ErrorRequestHandler);
   app.use(jsonErrors(logger));
 
   let running: RunningHttp | undefined;
@@ -201,6 +232,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       await analytics.stop();
       await sessions.close();
       await rateLimiter.close();
+      await shipper.drain();
     },
   };
 }

@@ -84,6 +84,7 @@ describe('service configuration', () => {
     expect(gateway).toEqual([
       expect.stringMatching(/^AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE is required/),
       'INTERNAL_PRIVATE_KEY_FILE is required in production',
+      'AUDIT_INGEST_KEY_FILE is required in production (refusals are recorded)',
       'AUTH_ISSUER must not be the development issuer in production',
     ]);
     // A malformed key does not hide what production lacks: both are in the one refusal.

@@ -29,6 +29,8 @@ export interface AuthenticateOptions {
   isDisabled?: (sub: string) => boolean;
   /** Which roles this endpoint serves (analysts only on /analytics/graphql, everyone else on /graphql). */
   allowRoles: (roles: readonly string[]) => boolean;
+  /** Told of every refusal (the audit trail's security events), with the caller once verified. */
+  onRefused?: (req: express.Request, code: string, caller?: { sub: string; roles: readonly string[] }) => void;
 }
 
 /** Answers a refusal: JSON errors like GraphQL's, WWW-Authenticate on 401, nothing echoed back. */
@@ -47,6 +49,7 @@ export function sendAuthError(res: express.Response, err: AuthError): void {
  */
 export function authenticate(opts: AuthenticateOptions): express.RequestHandler {
   return async (req, res, next) => {
+    let caller: { sub: string; roles: readonly string[] } | undefined;
     try {
       const header = req.headers.authorization;
       if (!header) throw new AuthError('UNAUTHENTICATED', 'A bearer token is required', 'invalid_request');
@@ -61,6 +64,7 @@ export function authenticate(opts: AuthenticateOptions): express.RequestHandler 
       }
 
       const claims = await opts.verifier.verify(match[1]!);
+      caller = { sub: claims.sub, roles: claims.roles };
       if (opts.isDisabled?.(claims.sub)) {
         throw new AuthError('ACCOUNT_DISABLED', 'This account is disabled; contact your administrator');
       }
@@ -96,7 +100,9 @@ export function authenticate(opts: AuthenticateOptions): express.RequestHandler 
     } catch (err) {
       if (err instanceof AuthError) {
         opts.logger.info({ status: err.status, code: err.code, reason: err.message }, 'request refused');
-        return sendAuthError(res, err);
+        sendAuthError(res, err);
+        opts.onRefused?.(req, err.code, caller);
+        return;
       }
       // A session store that cannot answer fails closed.
       opts.logger.error({ errorName: (err as Error)?.name }, 'authentication failed');

@@ -15,6 +15,8 @@ export const AUDIT_ACTIONS = [
   'ACCOUNT_DISABLED',
   'ACCOUNT_ENABLED',
   'READ_STATE',
+  /** A request the gateway refused before any subgraph was asked (a security event). */
+  'REFUSED',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
