@@ -227,11 +227,48 @@ describe(`the audit trail through the gateway (${usingMysql ? 'MySQL' : 'SQLite'
     expect(recorded[0]!.fields.every((f) => f.outcome === 'DENIED')).toBe(true);
   });
 
+  it('records a refusal by id against the patient whose row it was, and honours variable defaults', async () => {
+    const own = new Set<string>();
+    const physician = stack.data.identities.find((i) => i.sub === 'physician-1')!;
+    const today = new Date().toISOString().slice(0, 10);
+    for (const m of stack.data.careTeam)
+      if (m.practitionerId === physician.practitioner_id && m.periodStart <= today && (m.periodEnd ?? today) >= today)
+        own.add(m.patientId);
+    const note = stack.data.notes.find((n) => !own.has(n.patientId))!;
+    const { body } = await stack.query(`{ note(id: "${note.id}") { id type } }`, undefined, {
+      token: await stack.token('physician-1'),
+      auditId: 'note-by-id-001',
+    });
+    expect(body.errors?.[0]?.extensions?.code).toBe('BREAK_GLASS_REQUIRED');
+    const refused = await events({ auditId: 'note-by-id-001' });
+    expect(refused).toEqual([
+      expect.objectContaining({
+        entityType: 'ClinicalNote',
+        entityId: note.id,
+        patientId: note.patientId,
+        outcome: 'DENIED',
+      }),
+    ]);
+
+    // A directive whose variable takes its default: the query runs, and ssn (skipped) is not recorded.
+    const patient = stack.data.identities.find((i) => i.sub === 'patient-1')!.patient_id!;
+    const skipped = await stack.query(
+      `query Q($s: Boolean = true) { patient(id: "${patient}") { id ssn @skip(if: $s) } }`,
+      undefined,
+      { token: await stack.token('patient-1'), auditId: 'defaults-001' },
+    );
+    expect(skipped.body.errors).toBeUndefined();
+    const recorded = await events({ auditId: 'defaults-001' });
+    expect(recorded.flatMap((e) => e.fields.map((f) => f.path))).toEqual(['Patient.id']);
+  });
+
   it('keeps the created state of a note encrypted, and the record names no text', async () => {
     const patient = stack.data.identities.find((i) => i.sub === 'patient-1')!.patient_id!;
+    // A long note of multi-byte text (sealed, about 80 KB) is stored and recorded like any other.
+    const long = `Secret words about the patient ${'患者の経過'.repeat(3990)}`;
     const { body } = await stack.query<{ createClinicalNote: { id: string } }>(
-      `mutation { createClinicalNote(patientId: "${patient}", type: "progress", text: "Secret words about the patient") { id } }`,
-      undefined,
+      `mutation ($t: String!) { createClinicalNote(patientId: "${patient}", type: "progress", text: $t) { id } }`,
+      { t: long },
       { token: await stack.token('physician-1'), auditId: 'note-write-001' },
     );
     expect(body.errors).toBeUndefined();
@@ -243,6 +280,15 @@ describe(`the audit trail through the gateway (${usingMysql ? 'MySQL' : 'SQLite'
       patientId: patient,
     });
     expect(JSON.stringify(recorded)).not.toContain('Secret words');
+    // What the mutation returned of the note is recorded against the note itself.
+    const returned = recorded.find((e) => e.action === 'READ')!;
+    expect(returned.entities).toEqual([
+      {
+        type: 'ClinicalNote',
+        id: body.data!.createClinicalNote.id,
+        fields: [{ path: 'ClinicalNote.id', outcome: 'CLEAR' }],
+      },
+    ]);
 
     // The sealed state opens only for a role granted it, and the opening is itself recorded.
     const state = `{ auditEventState(id: "${created.id}") { eventId after } }`;
@@ -252,9 +298,7 @@ describe(`the audit trail through the gateway (${usingMysql ? 'MySQL' : 'SQLite'
       token: await stack.token('auditor-1'),
       auditId: 'state-read-001',
     });
-    expect(JSON.parse(opened.body.data!.auditEventState.after)).toMatchObject({
-      text: 'Secret words about the patient',
-    });
+    expect(JSON.parse(opened.body.data!.auditEventState.after)).toMatchObject({ text: long });
     const reads = await events({ auditId: 'state-read-001' });
     expect(reads).toEqual([
       expect.objectContaining({ action: 'READ_STATE', actorId: 'auditor-1', entityId: created.id, patientId: patient }),

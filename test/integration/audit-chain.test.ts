@@ -71,7 +71,12 @@ describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
   });
 
   it('verifies an untouched log, with signed checkpoints along it', async () => {
-    expect(await verify()).toEqual({ intact: true, checkedRecords: 20, firstBrokenSequence: null });
+    expect(await verify()).toEqual({
+      intact: true,
+      checkedRecords: 20,
+      firstBrokenSequence: null,
+      publishedHead: null,
+    });
     const checkpoints = await ds.query('SELECT sequence FROM audit_checkpoint ORDER BY sequence');
     expect(checkpoints.map((c: { sequence: number | string }) => Number(c.sequence))).toEqual([12, 20]);
   });
@@ -148,6 +153,35 @@ describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     );
     await ds.query(`UPDATE audit_chain_head SET chain_hash = '${hash}'`);
     expect(await verifyChain(ds, key.publicKey, 100)).toMatchObject({ intact: false, firstBrokenSequence: 21 });
+    // The writer will not extend (and so re-sign) a head that does not vouch for the newest record.
+    await expect(writer.append([record(901)])).rejects.toThrow(/does not vouch/);
+    await expect(new AuditWriter(ds, key.privateKey, 100, logger).append([record(902)])).rejects.toThrow(
+      /does not vouch/,
+    );
+    expect(await verifyChain(ds, key.publicKey, 100)).toMatchObject({ intact: false, firstBrokenSequence: 21 });
+  });
+
+  it('catches a row added above the head, chained correctly', async () => {
+    const [head] = (await ds.query('SELECT sequence AS s, chain_hash AS h FROM audit_chain_head')) as {
+      s: number | string;
+      h: string;
+    }[];
+    const seq = Number(head!.s) + 1;
+    const forged = { ...record(950), sequence: seq, prevHash: head!.h };
+    const hash = chainHash(head!.h, canonicalRecord(forged));
+    await ds
+      .createQueryBuilder()
+      .insert()
+      .into(AuditEventRecord)
+      .values({
+        ...forged,
+        roles: JSON.stringify(forged.roles),
+        fields: JSON.stringify(forged.fields),
+        entities: JSON.stringify(forged.entities),
+        chainHash: hash,
+      })
+      .execute();
+    expect(await verify()).toMatchObject({ intact: false, firstBrokenSequence: seq });
   });
 
   it('catches rows and head rolled back together, given the heads published outside the database', async () => {
@@ -213,6 +247,35 @@ describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     },
   );
 
+  // Two replicas are two connections pools taking the head's row lock in turn: MySQL's locking.
+  (usingMysql ? it : it.skip)('keeps one intact log when two writers (replicas) append at once', async () => {
+    const other = await openDatabase({ subgraph: 'audit', config: db.config, entities, migrations, logger });
+    try {
+      const replicas = [writer, new AuditWriter(other, key.privateKey, 5, logger)];
+      const sent: string[] = [];
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) => {
+          const batch = [record(1000 + i * 3), record(1001 + i * 3), record(1002 + i * 3)];
+          sent.push(...batch.map((r) => r.id));
+          return replicas[i % 2]!.append(batch);
+        }),
+      );
+      const status = await verifyChain(ds, key.publicKey, 5);
+      expect(status).toEqual({
+        intact: true,
+        checkedRecords: 20 + 120,
+        firstBrokenSequence: null,
+        publishedHead: null,
+      });
+      const rows = (await ds.query('SELECT log_id AS id FROM hipaa_audit_log')) as { id: string }[];
+      const stored = new Set(rows.map((r) => r.id));
+      expect(sent.every((id) => stored.has(id))).toBe(true);
+      expect(rows).toHaveLength(140);
+    } finally {
+      await other.destroy();
+    }
+  });
+
   it('npm run audit:verify reports the same from the database', async () => {
     await ds.query(`UPDATE hipaa_audit_log SET subgraph = 'notes' WHERE sequence = 3`);
     // sql.js keeps the database in memory: save it so another process sees the edit.
@@ -223,6 +286,11 @@ describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
       encoding: 'utf8',
     });
     expect(r.status).toBe(3);
-    expect(JSON.parse(r.stdout)).toEqual({ intact: false, checkedRecords: 3, firstBrokenSequence: 3 });
+    expect(JSON.parse(r.stdout)).toEqual({
+      intact: false,
+      checkedRecords: 3,
+      firstBrokenSequence: 3,
+      publishedHead: null,
+    });
   });
 });

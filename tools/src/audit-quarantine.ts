@@ -49,7 +49,13 @@ runMain(
       const endpoint = AuditShipper.endpointFor(config.auditUrl);
       const key = loadIngestKey(config.auditIngestKeyFile, config.database.dataDir);
       for (const batchId of values.all ? shelf.ids() : [id!]) {
-        const batch = shelf.read(batchId);
+        let batch;
+        try {
+          batch = shelf.read(batchId);
+        } catch {
+          out(`${batchId}: no longer in the quarantine (delivered meanwhile)`);
+          continue;
+        }
         try {
           const result = await postAuditBatch(endpoint, key, batch.records.map(buildAuditRecord), 30_000);
           shelf.remove(batchId);

@@ -28,7 +28,7 @@ runMain(
     });
     try {
       const { publicKey } = loadCheckpointKey(config.auditCheckpointKeyFile, config.database.dataDir);
-      const published = new PublishedHeads(headsFileOf(config)).latest(publicKey);
+      const published = new PublishedHeads(headsFileOf(config)).all(publicKey);
       const status = await verifyChain(db, publicKey, config.auditCheckpointEvery, published);
       process.stdout.write(`${JSON.stringify(status)}\n`);
       if (!status.intact) process.exitCode = 3;

@@ -1,10 +1,19 @@
-import { serial, type AuditRecordInput, type Logger } from '@ehr/common';
+import { raiseAlert, serial, type AuditRecordInput, type Logger } from '@ehr/common';
 import { canonicalRecord, chainHash, GENESIS_HASH } from './chain.js';
-import type { KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import { signCheckpoint } from './checkpoint-key.js';
+import { checkpointValid, signCheckpoint } from './checkpoint-key.js';
+import { rowAsInput, verifyChain } from './verify-chain.js';
 import type { PublishedHeads, SignedHead } from './published-heads.js';
 import { AuditChainHeadRecord, AuditCheckpointRecord, AuditEventRecord } from './entities/index.js';
+
+/** The log's head does not vouch for its newest record: someone changed it, or it is damaged. */
+export class AuditLogDamagedError extends Error {
+  override name = 'AuditLogDamagedError';
+  constructor(readonly sequence: number) {
+    super(`audit log head does not vouch for sequence ${sequence}`);
+  }
+}
 
 /**
  * The only writer of the audit log. Each batch, in one transaction with the chain head locked
@@ -25,7 +34,12 @@ export class AuditWriter {
     private readonly checkpointEvery: number,
     private readonly logger: Logger,
     private readonly published?: PublishedHeads,
-  ) {}
+    private readonly alertWebhookUrl?: string,
+  ) {
+    this.publicKey = createPublicKey(signingKey);
+  }
+
+  private readonly publicKey: KeyObject;
 
   private queue: {
     records: AuditRecordInput[];
@@ -64,7 +78,21 @@ export class AuditWriter {
             g.resolve({ stored, duplicates: g.records.length - stored });
           }
         } catch (err) {
-          group.forEach((g) => g.reject(err));
+          if (group.length === 1) {
+            group[0]!.reject(err);
+            continue;
+          }
+          // One sender's bad batch must not fail the others it shared a transaction with: each
+          // batch is tried alone, so a refusal reaches only the sender whose records caused it.
+          for (const g of group) {
+            try {
+              const alone = await this.appendNow(g.records);
+              if (alone.head) await this.publish(alone.head);
+              g.resolve({ stored: alone.storedIds.size, duplicates: g.records.length - alone.storedIds.size });
+            } catch (own) {
+              g.reject(own);
+            }
+          }
         }
       }
     } finally {
@@ -83,6 +111,45 @@ export class AuditWriter {
   }
 
   /**
+   * The head, locked, once it is known to vouch for the newest row: its signature verifies and
+   * the newest row hashes to it. Extending or re-signing a head that does not would bless a
+   * rewrite (edit the newest record, recompute, and the next commit signs over it), so the
+   * writer refuses instead: batches stay spooled by their senders, and an alert goes out.
+   */
+  private async trustedHead(tx: EntityManager): Promise<AuditChainHeadRecord> {
+    const head = await this.lockHead(tx);
+    if (head.sequence === 0) return head;
+    const last = await tx.getRepository(AuditEventRecord).findOneBy({ sequence: head.sequence });
+    const vouched =
+      head.signature !== null &&
+      checkpointValid(this.publicKey, head.sequence, head.chainHash, head.signature) &&
+      last !== null &&
+      last.chainHash === head.chainHash &&
+      chainHash(
+        last.prevHash,
+        canonicalRecord({ ...rowAsInput(last), sequence: last.sequence, prevHash: last.prevHash }),
+      ) === head.chainHash;
+    if (!vouched) {
+      this.logger.error(
+        { sequence: head.sequence },
+        'audit log head does not vouch for the newest record: writing refused',
+      );
+      void raiseAlert(
+        {
+          type: 'audit_failure',
+          severity: 'critical',
+          actorId: 'system',
+          detail: `audit log tampered or damaged at sequence ${head.sequence}: writes refused; run npm run audit:verify`,
+        },
+        this.logger,
+        this.alertWebhookUrl,
+      );
+      throw new AuditLogDamagedError(head.sequence);
+    }
+    return head;
+  }
+
+  /**
    * After the commit: the head goes to the file outside the database. A failure here is logged
    * loudly but does not fail the batch (the records and their signed head are committed); the
    * next commit publishes a later head.
@@ -95,12 +162,26 @@ export class AuditWriter {
     }
   }
 
-  /** Signs the head if it never was (a log written before heads were signed): once, at start. */
+  /**
+   * A log written before heads were signed: its head is signed once, at start, but only after the
+   * whole chain verifies (every row, every checkpoint); otherwise it stays unsigned, writes are
+   * refused, and the operator is told to run the verifier.
+   */
   async signHeadIfUnsigned(): Promise<void> {
     await this.serial(() =>
       this.db.transaction(async (tx) => {
         const head = await this.lockHead(tx);
         if (head.sequence === 0 || head.signature) return;
+        const status = await verifyChain(this.db, this.publicKey, this.checkpointEvery, undefined, {
+          allowUnsignedHead: true,
+        });
+        if (!status.intact) {
+          this.logger.error(
+            { firstBrokenSequence: status.firstBrokenSequence },
+            'unsigned audit head not signed: the log does not verify',
+          );
+          return;
+        }
         const signature = signCheckpoint(this.signingKey, head.sequence, head.chainHash);
         await tx.getRepository(AuditChainHeadRecord).update({ id: 1 }, { signature });
       }),
@@ -110,7 +191,7 @@ export class AuditWriter {
   private async appendNow(records: AuditRecordInput[]): Promise<{ storedIds: Set<string>; head?: SignedHead }> {
     if (records.length === 0) return { storedIds: new Set() };
     return this.db.transaction(async (tx) => {
-      const head = await this.lockHead(tx);
+      const head = await this.trustedHead(tx);
       const ids = [...new Set(records.map((r) => r.id))];
       const existing = new Set<string>();
       for (let i = 0; i < ids.length; i += 1000) {
@@ -176,7 +257,7 @@ export class AuditWriter {
   checkpointNow(): Promise<void> {
     return this.serial(() =>
       this.db.transaction(async (tx) => {
-        const head = await this.lockHead(tx);
+        const head = await this.trustedHead(tx);
         if (head.sequence === 0) return;
         const last = await tx.getRepository(AuditCheckpointRecord).find({ order: { sequence: 'DESC' }, take: 1 });
         if ((last[0]?.sequence ?? 0) < head.sequence) await this.checkpoint(tx, head.sequence, head.chainHash);

@@ -10,9 +10,6 @@ export interface SignedHead {
   signature: string;
 }
 
-/** How much of the file's end is read for the latest head: heads only grow, the last lines win. */
-const TAIL_BYTES = 64 * 1024;
-
 /**
  * The append-only file of signed heads under DATA_DIR (one JSON line per committed group),
  * outside the database: whoever deletes rows and rolls the head back together still leaves the
@@ -36,34 +33,33 @@ export class PublishedHeads {
     }
   }
 
-  /** The highest head in the file whose signature verifies; unsigned or forged lines are ignored. */
-  latest(publicKey: KeyObject): SignedHead | undefined {
-    if (!fs.existsSync(this.file)) return undefined;
-    const fd = fs.openSync(this.file, 'r');
-    let text: string;
-    try {
-      const size = fs.fstatSync(fd).size;
-      const start = Math.max(0, size - TAIL_BYTES);
-      const buf = Buffer.alloc(size - start);
-      fs.readSync(fd, buf, 0, buf.length, start);
-      text = buf.toString('utf8');
-      if (start > 0) text = text.slice(text.indexOf('\n') + 1);
-    } finally {
-      fs.closeSync(fd);
-    }
-    let best: SignedHead | undefined;
-    for (const line of text.split('\n')) {
+  /**
+   * Every head in the file whose signature verifies, in file order; unsigned, forged or torn
+   * lines are skipped (they can neither vouch for nor accuse the log).
+   */
+  all(publicKey: KeyObject): SignedHead[] {
+    if (!fs.existsSync(this.file)) return [];
+    const out: SignedHead[] = [];
+    for (const line of fs.readFileSync(this.file, 'utf8').split('\n')) {
       if (!line) continue;
       try {
         const h = JSON.parse(line) as SignedHead;
         if (typeof h.sequence !== 'number' || typeof h.chainHash !== 'string' || typeof h.signature !== 'string')
           continue;
-        if (!checkpointValid(publicKey, h.sequence, h.chainHash, h.signature)) continue;
-        if (!best || h.sequence > best.sequence) best = h;
+        if (checkpointValid(publicKey, h.sequence, h.chainHash, h.signature))
+          out.push({ sequence: h.sequence, chainHash: h.chainHash, signature: h.signature });
       } catch {
-        // A torn last line from a crash mid-append.
+        // A torn last line from a crash mid-append, or junk.
       }
     }
-    return best;
+    return out;
+  }
+
+  /** The highest head in the file whose signature verifies. */
+  latest(publicKey: KeyObject): SignedHead | undefined {
+    return this.all(publicKey).reduce<SignedHead | undefined>(
+      (best, h) => (!best || h.sequence > best.sequence ? h : best),
+      undefined,
+    );
   }
 }

@@ -17,6 +17,16 @@ import express from 'express';
 import { z } from 'zod';
 import { AccountStatusRecord } from './entities/index.js';
 
+/** MySQL errors a retry cannot cure: the batch's content does not fit the table. */
+const PERMANENT_DB_ERRORS = new Set([
+  'ER_DATA_TOO_LONG',
+  'ER_TRUNCATED_WRONG_VALUE',
+  'ER_TRUNCATED_WRONG_VALUE_FOR_FIELD',
+  'ER_WARN_DATA_OUT_OF_RANGE',
+  'ER_BAD_NULL_ERROR',
+  'ER_NO_DEFAULT_FOR_FIELD',
+]);
+
 const batchSchema = z.object({ records: z.array(auditRecordSchema).max(10_000) });
 
 /**
@@ -82,7 +92,21 @@ export function auditRoutes(
           res.status(400).json({ error: 'malformed audit batch', issues });
           return;
         }
-        res.json(await writer.append(parsed.data.records));
+        let committed: { stored: number; duplicates: number };
+        try {
+          committed = await writer.append(parsed.data.records);
+        } catch (err) {
+          // A value the database refuses (too long, out of range) will be refused on every retry:
+          // answer so the sender sets the batch aside instead of spooling it forever.
+          const code = (err as { code?: unknown }).code;
+          if (typeof code === 'string' && PERMANENT_DB_ERRORS.has(code)) {
+            deps.logger.warn({ code }, 'audit batch refused by the database');
+            res.status(422).json({ error: 'audit batch refused by the database', issues: [code] });
+            return;
+          }
+          throw err;
+        }
+        res.json(committed);
         // After the answer: the monitor must not slow the request it watches.
         void monitor.observe(parsed.data.records);
       } catch (err) {

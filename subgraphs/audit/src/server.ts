@@ -27,7 +27,14 @@ export const auditSubgraph: SubgraphSpec<AuditContext, AuditConfig> = {
     const checkpointKey = loadCheckpointKey(config.auditCheckpointKeyFile, config.database.dataDir);
     // One writer (one chain tail) and one monitor, shared by the intake and the resolvers.
     const published = new PublishedHeads(headsFileOf(config));
-    const writer = new AuditWriter(db, checkpointKey.privateKey, config.auditCheckpointEvery, logger, published);
+    const writer = new AuditWriter(
+      db,
+      checkpointKey.privateKey,
+      config.auditCheckpointEvery,
+      logger,
+      published,
+      config.alertWebhookUrl,
+    );
     await writer.signHeadIfUnsigned();
     const monitor = new AnomalyMonitor(
       db,

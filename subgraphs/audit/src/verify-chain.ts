@@ -1,7 +1,7 @@
 import type { AuditRecordInput } from '@ehr/common';
 import { canonicalRecord, chainHash, GENESIS_HASH } from './chain.js';
 import type { KeyObject } from 'node:crypto';
-import { Between, LessThanOrEqual, type DataSource } from 'typeorm';
+import { Between, LessThanOrEqual, MoreThan, type DataSource } from 'typeorm';
 import { checkpointValid } from './checkpoint-key.js';
 import type { SignedHead } from './published-heads.js';
 import { AuditChainHeadRecord, AuditCheckpointRecord, AuditEventRecord } from './entities/index.js';
@@ -10,14 +10,23 @@ export interface ChainStatus {
   intact: boolean;
   checkedRecords: number;
   firstBrokenSequence: number | null;
+  /** The sequence of the latest head published outside the database that was compared; null if none. */
+  publishedHead?: number | null;
 }
 
-function parseJson<T>(text: string, fallback: T): T {
+/**
+ * A stored JSON list as it was hashed. Anything that is not a JSON array stays its raw text, so
+ * it hashes differently from any list and an edit to unparseable text is still caught.
+ */
+function parseList<T>(text: string | null | undefined, absent: string): T[] {
+  const raw = text ?? absent;
   try {
-    return JSON.parse(text) as T;
+    const parsed: unknown = JSON.parse(raw);
+    if (Array.isArray(parsed)) return parsed as T[];
   } catch {
-    return fallback;
+    // fall through
   }
+  return raw as unknown as T[];
 }
 
 /** A stored row back in the shape that was hashed. */
@@ -26,7 +35,7 @@ export function rowAsInput(row: AuditEventRecord): AuditRecordInput {
     id: row.id,
     occurredAt: row.occurredAt,
     actorId: row.actorId,
-    roles: parseJson(row.roles, [] as string[]),
+    roles: parseList<string>(row.roles, '[]'),
     action: row.action as AuditRecordInput['action'],
     auditId: row.auditId,
     requestId: row.requestId,
@@ -35,8 +44,8 @@ export function rowAsInput(row: AuditEventRecord): AuditRecordInput {
     entityType: row.entityType,
     entityId: row.entityId,
     purpose: row.purpose ?? '',
-    fields: parseJson(row.fields, [] as AuditRecordInput['fields']),
-    entities: parseJson(row.entities ?? '[]', [] as AuditRecordInput['entities']),
+    fields: parseList<AuditRecordInput['fields'][number]>(row.fields, '[]'),
+    entities: parseList<AuditRecordInput['entities'][number]>(row.entities, '[]'),
     outcome: row.outcome as AuditRecordInput['outcome'],
     operationName: row.operationName,
     operationHash: row.operationHash,
@@ -64,8 +73,17 @@ export async function verifyChain(
   db: DataSource,
   publicKey: KeyObject,
   checkpointEvery?: number,
-  published?: SignedHead,
+  published?: SignedHead | SignedHead[],
+  options: { allowUnsignedHead?: boolean } = {},
 ): Promise<ChainStatus> {
+  // Every published head up to the log's head must be reached with the same hash; the latest
+  // one beyond it means rows were removed.
+  const heads = published === undefined ? [] : Array.isArray(published) ? published : [published];
+  const latestPublished = heads.reduce<SignedHead | undefined>(
+    (a, h) => (!a || h.sequence > a.sequence ? h : a),
+    undefined,
+  );
+  const publishedAt = new Map(heads.map((h) => [h.sequence, h.chainHash]));
   const head = await db.getRepository(AuditChainHeadRecord).findOneBy({ id: 1 });
   if (!head) return { intact: false, checkedRecords: 0, firstBrokenSequence: 1 };
   const end = head.sequence;
@@ -78,7 +96,7 @@ export async function verifyChain(
   let prev = GENESIS_HASH;
   let checked = 0;
   let last = 0;
-  let publishedHashSeen: string | undefined;
+  let publishedMismatch: number | null = null;
   /** The highest sequence a valid signature (a checkpoint) has vouched for so far. */
   let vouched = 0;
   const repo = db.getRepository(AuditEventRecord);
@@ -108,7 +126,9 @@ export async function verifyChain(
         continue;
       }
       if (cp) vouched = row.sequence;
-      if (published && row.sequence === published.sequence) publishedHashSeen = row.chainHash;
+      const publishedHash = publishedAt.get(row.sequence);
+      if (publishedHash !== undefined && publishedHash !== row.chainHash && publishedMismatch === null)
+        publishedMismatch = row.sequence;
       prev = row.chainHash;
       expected++;
     }
@@ -121,7 +141,9 @@ export async function verifyChain(
     // for the last row, everything after the last signature that does is unvouched.
     else if (
       end > 0 &&
-      (head.chainHash !== prev || !head.signature || !checkpointValid(publicKey, end, head.chainHash, head.signature))
+      (head.chainHash !== prev ||
+        (!options.allowUnsignedHead &&
+          (!head.signature || !checkpointValid(publicKey, end, head.chainHash, head.signature))))
     )
       broken = vouched + 1;
     const forged = checkpoints.find((c) => !checkpointValid(publicKey, c.sequence, c.chainHash, c.signature));
@@ -138,10 +160,22 @@ export async function verifyChain(
     }
     // A head published outside the database that the log no longer reaches, or reaches with
     // another hash: rows (and the head) were removed or rewritten together.
-    if (broken === null && published) {
-      if (published.sequence > end) broken = end + 1;
-      else if (published.sequence > 0 && publishedHashSeen !== published.chainHash) broken = published.sequence;
+    if (broken === null && latestPublished && latestPublished.sequence > end) broken = end + 1;
+    if (broken === null && publishedMismatch !== null) broken = publishedMismatch;
+    // Rows above the head are in no signed state: a commit after the head was read explains
+    // them only if the head has since moved past them.
+    if (broken === null) {
+      const above = await repo.findOne({ where: { sequence: MoreThan(end) }, order: { sequence: 'ASC' } });
+      if (above) {
+        const now = await db.getRepository(AuditChainHeadRecord).findOneBy({ id: 1 });
+        if (!now || now.sequence < above.sequence) broken = end + 1;
+      }
     }
   }
-  return { intact: broken === null, checkedRecords: checked, firstBrokenSequence: broken };
+  return {
+    intact: broken === null,
+    checkedRecords: checked,
+    firstBrokenSequence: broken,
+    publishedHead: latestPublished?.sequence ?? null,
+  };
 }

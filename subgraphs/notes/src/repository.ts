@@ -40,7 +40,10 @@ export class NotesRepository {
       countsByType: () => this.countsByType(),
       create: async (note) => {
         await ctx.scope.assert(note.patientId);
-        return this.db.getRepository(ClinicalNoteRecord).save(note);
+        const saved = await this.db.getRepository(ClinicalNoteRecord).save(note);
+        // What the mutation returns of it is recorded like any row served.
+        ctx.audit.touch('ClinicalNote', saved.id, saved.patientId, false, saved);
+        return saved;
       },
     };
   }

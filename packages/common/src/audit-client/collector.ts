@@ -8,6 +8,8 @@ export interface RowRef {
   entityId: string;
   patientId: string | null;
   denied: boolean;
+  /** Named by the request (an argument, a representation) but not yet seen by a loader. */
+  named?: boolean;
 }
 
 export interface RecordedMutation {
@@ -32,11 +34,18 @@ export class AccessCollector {
   private readonly byObject = new WeakMap<object, RowRef>();
   /** Response path (see pathKey) -> the row served there. */
   readonly placed = new Map<string, RowRef>();
+  /** Response path of a root field -> the record its arguments named (for a refusal there). */
+  readonly named = new Map<string, RowRef>();
 
   touch(entityType: string, entityId: string, patientId: string | null, denied = false, row?: object): RowRef {
     const key = `${entityType}:${entityId}`;
     let ref = this.entities.get(key);
-    if (ref) {
+    if (ref?.named) {
+      // A loader now speaks for the row the request named: its patient and its answer count.
+      ref.named = false;
+      ref.denied = denied;
+      ref.patientId = patientId ?? ref.patientId;
+    } else if (ref) {
       ref.denied &&= denied;
       ref.patientId ??= patientId;
     } else this.entities.set(key, (ref = { entityType, entityId, patientId, denied }));
@@ -67,14 +76,19 @@ export class AccessCollector {
    * subject is its own patient; another row's patient is known once a loader has seen it.
    */
   reference(entityType: string, entityId: string): RowRef {
-    return (
-      this.lookup(entityType, entityId) ?? {
+    const key = `${entityType}:${entityId}`;
+    let ref = this.entities.get(key);
+    if (!ref) {
+      ref = {
         entityType,
         entityId,
         patientId: entityType === SCOPE_SUBJECT ? entityId : null,
         denied: false,
-      }
-    );
+        named: true,
+      };
+      this.entities.set(key, ref);
+    }
+    return ref;
   }
 
   mutation(m: RecordedMutation): void {

@@ -11,6 +11,7 @@ import {
 import type { IMiddlewareFieldMap, IMiddlewareFunction } from 'graphql-middleware';
 import type { AccessCollector } from './collector.js';
 import { pathKey } from './collector.js';
+import { isId } from '../db/ids.js';
 import { SCOPE_SUBJECT } from '../security/scoped-load.js';
 
 interface Placing {
@@ -47,11 +48,11 @@ function namedBy(
   field: GraphQLField<unknown, unknown>,
 ): ((args: Record<string, unknown>) => [string, string] | undefined) | undefined {
   if (field.args.some((a) => a.name === 'patientId')) {
-    return (args) => (typeof args.patientId === 'string' ? [SCOPE_SUBJECT, args.patientId] : undefined);
+    return (args) => (isId(args.patientId) ? [SCOPE_SUBJECT, args.patientId] : undefined);
   }
   const named = getNamedType(field.type);
   if (field.args.some((a) => a.name === 'id') && isObjectType(named)) {
-    return (args) => (typeof args.id === 'string' ? [named.name, args.id] : undefined);
+    return (args) => (isId(args.id) ? [named.name, args.id] : undefined);
   }
   return undefined;
 }
@@ -88,11 +89,12 @@ export function placeRows(schema: GraphQLSchema): void {
         if (!audit) return original(parent, args, ctx, info);
         const at = pathKey(pathOf(info));
         const named = argumentRow?.(args);
-        if (named) audit.placed.set(at, audit.reference(named[0], named[1]));
+        if (named) audit.named.set(at, audit.reference(named[0], named[1]));
         if (entities && Array.isArray(args.representations)) {
           args.representations.forEach((rep: unknown, i) => {
             const r = rep as { __typename?: unknown; id?: unknown };
-            if (typeof r?.__typename === 'string' && typeof r.id === 'string')
+            // Only well-formed ids: text a client chose never becomes a record's id.
+            if (typeof r?.__typename === 'string' && isId(r.id))
               audit.placed.set(`${at}.${i}`, audit.reference(r.__typename, r.id));
           });
         }
@@ -121,7 +123,7 @@ export function rootArgumentsMiddleware(schema: GraphQLSchema): IMiddlewareField
       if (!named) continue;
       (out[type.name] ??= {})[field.name] = (resolve, parent, args: Record<string, unknown>, ctx: Placing, info) => {
         const ref = named(args);
-        if (ref && ctx?.audit) ctx.audit.placed.set(pathKey(pathOf(info)), ctx.audit.reference(ref[0], ref[1]));
+        if (ref && ctx?.audit) ctx.audit.named.set(pathKey(pathOf(info)), ctx.audit.reference(ref[0], ref[1]));
         return resolve(parent, args, ctx, info);
       };
     }

@@ -6,8 +6,16 @@ import { purposeFor, type Identity } from '../security/identity.js';
 import { fieldsOf } from '../security/operation-access.js';
 import { SCOPE_SUBJECT } from '../security/scoped-load.js';
 import type { Logger } from '../server/logger.js';
+import type { PhiClass } from '../phi/classification.js';
 import type { AccessCollector } from './collector.js';
-import { ACCESS_OUTCOMES, buildAuditRecord, type AuditRecordInput, type EntityAccess, type Outcome } from './record.js';
+import {
+  ACCESS_OUTCOMES,
+  buildAuditRecord,
+  RECORD_LIMITS,
+  type AuditRecordInput,
+  type EntityAccess,
+  type Outcome,
+} from './record.js';
 import { accessFromResponse, worstOutcome, type RowAccess, type WalkError } from './response-walk.js';
 import type { AuditShipper } from './shipper.js';
 
@@ -32,8 +40,15 @@ export function auditPlugin(options: {
   logger: Logger;
   /** Root fields that read many records as counts (the spec's aggregateFields). */
   aggregateFields: readonly string[];
+  /** The schema's @phi classes: what de-identification does to each field. */
+  classes: Map<string, PhiClass>;
 }): ApolloServerPlugin<AuditedContext> {
   const aggregates = new Set(options.aggregateFields);
+  // For the analysts' endpoint: a field de-identification transformed left as a pseudonym, a
+  // year or a ZIP3, not its clear value; recorded MASKED.
+  const transformed = new Set(
+    [...options.classes].filter(([, c]) => c.deid !== 'KEEP' && c.deid !== 'REMOVE').map(([k]) => k),
+  );
   return {
     async requestDidStart() {
       let document: DocumentNode | undefined;
@@ -48,19 +63,40 @@ export function auditPlugin(options: {
           if (!audit || !identity) return;
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
           const errors = (body?.errors ?? []) as readonly WalkError[];
-          const rows =
-            document && schema
-              ? accessFromResponse({
-                  schema,
-                  document,
-                  operationName,
-                  variables: request.variables,
-                  data: body?.data as Record<string, unknown> | null | undefined,
-                  errors,
-                  audit,
-                  access,
-                })
-              : new Map<string, RowAccess>();
+          const outcomeOf = (type: string, field: string): Outcome =>
+            (identity.deidentified && transformed.has(`${type}.${field}`)) || access.decide(type, field) === 'masked'
+              ? ACCESS_OUTCOMES.masked
+              : ACCESS_OUTCOMES.clear;
+          let rows = new Map<string, RowAccess>();
+          try {
+            if (document && schema)
+              rows = accessFromResponse({
+                schema,
+                document,
+                operationName,
+                variables: request.variables,
+                data: body?.data as Record<string, unknown> | null | undefined,
+                errors,
+                audit,
+                access,
+                outcomeOf,
+              });
+          } catch (err) {
+            // The walk must never cost a record: every row the loaders touched is recorded, its
+            // fields unknown (marked ERROR), and the failure is logged.
+            options.logger.error(
+              { errorName: (err as Error).name, requestId: identity.requestId },
+              'audit walk failed',
+            );
+            rows = new Map(
+              [...audit.entities.values()]
+                .filter((ref) => !ref.named)
+                .map((ref) => [
+                  `${ref.entityType}:${ref.entityId}`,
+                  { ref, fields: new Map([[`${ref.entityType}.*`, ACCESS_OUTCOMES.error]]) },
+                ]),
+            );
+          }
           const base = {
             occurredAt: audit.requestStarted.toISOString(),
             actorId: identity.sub,
@@ -82,35 +118,39 @@ export function auditPlugin(options: {
             if (list) list.push(row);
             else byPatient.set(row.ref.patientId, [row]);
           }
-          for (const [patientId, patientRows] of byPatient) {
-            const entities: EntityAccess[] = patientRows.map((r) => ({
-              type: r.ref.entityType,
-              id: r.ref.entityId,
-              fields: [...r.fields].map(([path, outcome]) => ({ path, outcome })),
-            }));
-            const union = new Map<string, Outcome>();
-            for (const e of entities)
-              for (const f of e.fields) union.set(f.path, worstOutcome(union.get(f.path), f.outcome));
-            const refusedRow = patientRows.some((r) => r.ref.denied);
-            const outcome = [...union.values()].reduce<Outcome>(
-              (w, o) => worstOutcome(w, o),
-              refusedRow ? ACCESS_OUTCOMES.denied : ACCESS_OUTCOMES.clear,
-            );
-            const only = patientRows.length === 1 ? patientRows[0]!.ref : undefined;
-            records.push(
-              buildAuditRecord({
-                ...base,
-                action: 'READ',
-                patientId,
-                entityType: only?.entityType ?? (patientId ? SCOPE_SUBJECT : null),
-                entityId: only?.entityId ?? patientId,
-                purpose: purposeFor(identity, patientId),
-                fields: [...union].map(([path, o]) => ({ path, outcome: o })),
-                entities,
-                outcome,
-                afterState: null,
-              }),
-            );
+          for (const [patientId, allRows] of byPatient) {
+            // A record carries at most RECORD_LIMITS.entities rows: more make more records, never fewer rows.
+            for (let from = 0; from < allRows.length; from += RECORD_LIMITS.entities) {
+              const patientRows = allRows.slice(from, from + RECORD_LIMITS.entities);
+              const entities: EntityAccess[] = patientRows.map((r) => ({
+                type: r.ref.entityType,
+                id: r.ref.entityId,
+                fields: [...r.fields].map(([path, outcome]) => ({ path, outcome })),
+              }));
+              const union = new Map<string, Outcome>();
+              for (const e of entities)
+                for (const f of e.fields) union.set(f.path, worstOutcome(union.get(f.path), f.outcome));
+              const refusedRow = patientRows.some((r) => r.ref.denied);
+              const outcome = [...union.values()].reduce<Outcome>(
+                (w, o) => worstOutcome(w, o),
+                refusedRow ? ACCESS_OUTCOMES.denied : ACCESS_OUTCOMES.clear,
+              );
+              const only = patientRows.length === 1 ? patientRows[0]!.ref : undefined;
+              records.push(
+                buildAuditRecord({
+                  ...base,
+                  action: 'READ',
+                  patientId,
+                  entityType: only?.entityType ?? (patientId ? SCOPE_SUBJECT : null),
+                  entityId: only?.entityId ?? patientId,
+                  purpose: purposeFor(identity, patientId),
+                  fields: [...union].map(([path, o]) => ({ path, outcome: o })),
+                  entities,
+                  outcome,
+                  afterState: null,
+                }),
+              );
+            }
           }
           // An operation that reached no row is still recorded when it was refused, failed, or
           // read aggregates (analysts): attempts count, and so do cohort counts.

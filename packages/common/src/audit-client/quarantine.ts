@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeDurably } from '../util/atomic-file.js';
+import { fsyncDir, writeDurably } from '../util/atomic-file.js';
 import type { AuditRecordInput } from './record.js';
 
 /** A batch the intake refused for good, kept intact until an operator re-submits it. */
@@ -38,7 +38,11 @@ export class AuditQuarantine {
   }
 
   async put(subgraph: string, records: AuditRecordInput[], status: number, reason: string): Promise<string> {
-    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    if (!fs.existsSync(this.dir)) {
+      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      // The new directory's own entry must survive a crash too.
+      await fsyncDir(path.dirname(this.dir));
+    }
     const batch: QuarantinedBatch = {
       id: randomUUID(),
       subgraph,
@@ -49,6 +53,17 @@ export class AuditQuarantine {
     };
     await writeDurably(this.file(batch.id), JSON.stringify(batch));
     return batch.id;
+  }
+
+  /** The ids of the batches one sender set aside. */
+  idsOf(subgraph: string): string[] {
+    return this.ids().filter((id) => {
+      try {
+        return this.read(id).subgraph === subgraph;
+      } catch {
+        return false;
+      }
+    });
   }
 
   ids(): string[] {

@@ -2,6 +2,7 @@ import {
   getDirectiveValues,
   getNamedType,
   getOperationAST,
+  getVariableValues,
   GraphQLIncludeDirective,
   GraphQLSkipDirective,
   isAbstractType,
@@ -63,12 +64,20 @@ export function accessFromResponse(input: {
   errors: readonly WalkError[];
   audit: AccessCollector;
   access: Access;
+  /** How a returned value left; by default as `access.decide` says (masked or clear). */
+  outcomeOf?: (type: string, field: string) => Outcome;
 }): Map<string, RowAccess> {
   const { schema, document, audit, access } = input;
-  const variables = input.variables ?? {};
   const rows = new Map<string, RowAccess>();
+  const outcomeOf =
+    input.outcomeOf ??
+    ((type: string, field: string) =>
+      access.decide(type, field) === 'masked' ? ACCESS_OUTCOMES.masked : ACCESS_OUTCOMES.clear);
   const operation = getOperationAST(document, input.operationName ?? undefined);
   if (!operation) return rows;
+  // The variables as execution saw them: defaults applied, values coerced.
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], input.variables ?? {});
+  const variables: Variables = coerced.coerced ?? {};
   const root = schema.getRootType(operation.operation);
   if (!root) return rows;
   const fragments = new Map<string, FragmentDefinitionNode>();
@@ -151,18 +160,13 @@ export function accessFromResponse(input: {
       const fieldPath = `${type.name}.${name}`;
       // Whose field this is: the row it sits on, or for a refused root field the record its
       // arguments named (placed before the resolver ran).
-      const placedHere = isRoot && code !== undefined ? audit.placed.get(pathKey(childPath)) : undefined;
+      const placedHere = isRoot && code !== undefined ? audit.named.get(pathKey(childPath)) : undefined;
       const target = owner ?? (placedHere ? rowFor(placedHere) : undefined);
       if (target) {
         if (code !== undefined) attributed.add(pathKey(childPath));
         if (code !== undefined)
           note(target, fieldPath, REFUSALS.has(code) ? ACCESS_OUTCOMES.denied : ACCESS_OUTCOMES.error);
-        else if (child !== null && child !== undefined && owner)
-          note(
-            target,
-            fieldPath,
-            access.decide(type.name, name) === 'masked' ? ACCESS_OUTCOMES.masked : ACCESS_OUTCOMES.clear,
-          );
+        else if (child !== null && child !== undefined && owner) note(target, fieldPath, outcomeOf(type.name, name));
       }
       if (child === null || typeof child !== 'object') continue;
       const named = getNamedType(field.type);
@@ -237,7 +241,8 @@ export function accessFromResponse(input: {
     if (!e.path || attributed.has(pathKey(e.path))) continue;
     const code = typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR';
     for (let n = e.path.length - 1; n >= 1; n--) {
-      const ref = audit.placed.get(pathKey(e.path.slice(0, n)));
+      const prefix = pathKey(e.path.slice(0, n));
+      const ref = audit.placed.get(prefix) ?? (n === 1 ? audit.named.get(prefix) : undefined);
       const key = e.path[n];
       if (!ref || typeof key !== 'string') continue;
       const name = fieldNameAt(e.path.slice(0, n), key, ref.entityType);

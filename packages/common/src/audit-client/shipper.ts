@@ -35,6 +35,9 @@ export class AuditRejectedError extends Error {
  * key mismatch (401, 403), no such endpoint (404, 405), too large (413), wrong type (415, 422).
  * Everything else (5xx, 408, 429, no answer) is transient and retried from the spool.
  */
+/** Set-aside batches are offered again every this many seconds. */
+const SHELF_RETRY_TICKS = 3;
+
 const PERMANENT = new Set([400, 401, 403, 404, 405, 410, 413, 415, 422]);
 
 /**
@@ -56,6 +59,8 @@ export class AuditShipper {
   private readonly spoolFile: string;
   private readonly spoolDir: string;
   private replaying = false;
+  private ticks = 0;
+  private retrying = false;
   private readonly timer: NodeJS.Timeout;
   private lastAlert = 0;
   /** Quarantined since the last alert went out (alerts are throttled to one a minute). */
@@ -84,7 +89,10 @@ export class AuditShipper {
     this.quarantine = new AuditQuarantine(dataDir);
     // A previous process may have left records behind.
     this.spooled = this.spoolNonEmpty();
-    this.timer = setInterval(() => void this.replay(), 1000);
+    this.timer = setInterval(() => {
+      void this.replay();
+      if (++this.ticks % SHELF_RETRY_TICKS === 0) void this.retryShelf();
+    }, 1000);
     this.timer.unref();
   }
 
@@ -245,6 +253,31 @@ export class AuditShipper {
       // The audit subgraph is still away: try again on the next tick.
     } finally {
       this.replaying = false;
+    }
+  }
+
+  /**
+   * Tries this sender's set-aside batches again, as they are (their records were already isolated
+   * when they were set aside): an intake that refused for a while (a key rotated on one side
+   * first) takes them back without an operator, and the access monitor then sees them. A batch
+   * leaves the shelf only once committed; refused again, it stays, unchanged.
+   */
+  async retryShelf(): Promise<void> {
+    if (this.retrying) return;
+    this.retrying = true;
+    try {
+      for (const id of this.quarantine.idsOf(this.subgraph)) {
+        const batch = this.quarantine.read(id);
+        try {
+          await this.send(batch.records);
+          this.quarantine.remove(id);
+          this.logger.info({ quarantineId: id, records: batch.records.length }, 'set-aside audit batch delivered');
+        } catch (err) {
+          if (!(err instanceof AuditRejectedError)) return; // the intake is away: later
+        }
+      }
+    } finally {
+      this.retrying = false;
     }
   }
 

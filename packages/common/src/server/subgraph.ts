@@ -147,12 +147,13 @@ export async function bootSubgraph<TContext extends BaseContext, TConfig extends
       routes: parts.routes,
       readiness: recorder ? () => ({ auditQuarantinedBatches: recorder.quarantine.size() }) : undefined,
       placeRows: recorder !== undefined,
-      plugins: () => [
+      plugins: (classes) => [
         ...(recorder
           ? [
               auditPlugin({
                 subgraph: spec.name,
                 shipper: recorder,
+                classes,
                 logger,
                 aggregateFields: spec.aggregateFields ?? [],
               }) as never,

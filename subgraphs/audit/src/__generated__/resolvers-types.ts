@@ -32,6 +32,8 @@ export type AuditChainStatus = {
   /** The first sequence number where the chain breaks; null when intact. */
   firstBrokenSequence?: Maybe<Scalars['Int']['output']>;
   intact: Scalars['Boolean']['output'];
+  /** The latest head published outside the database that the log was compared with; null when none was. */
+  publishedHead?: Maybe<Scalars['Int']['output']>;
 };
 
 /**
@@ -374,6 +376,7 @@ export type AuditChainStatusResolvers<ContextType = AuditContext, ParentType ext
   checkedRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   firstBrokenSequence?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   intact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  publishedHead?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type AuditEventResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {

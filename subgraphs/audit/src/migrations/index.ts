@@ -5,6 +5,7 @@ import { CreateSecurity1764300000000 } from './1764300000000-create-security.js'
 import { IndexAuditByActorTime1764400000000 } from './1764400000000-index-audit-by-actor-time.js';
 import { SignChainHead1764500000000 } from './1764500000000-sign-chain-head.js';
 import { AuditEntities1764600000000 } from './1764600000000-audit-entities.js';
+import { WidenAuditColumns1764700000000 } from './1764700000000-widen-audit-columns.js';
 
 /** In order; each runs once, recorded in schema_migrations. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   IndexAuditByActorTime1764400000000,
   SignChainHead1764500000000,
   AuditEntities1764600000000,
+  WidenAuditColumns1764700000000,
 ];

@@ -87,7 +87,7 @@ export const Query: QueryResolvers = {
       ctx.db,
       ctx.checkpointKey,
       ctx.config.auditCheckpointEvery,
-      ctx.published.latest(ctx.checkpointKey),
+      ctx.published.all(ctx.checkpointKey),
     );
   },
   auditEventState: async (_root, args, ctx) => {
