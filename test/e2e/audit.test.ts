@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadCheckpointKey, verifyProof } from '@ehr/subgraph-audit';
 import { usingMysql } from '../helpers/database';
 import { startStack, type Stack } from '../helpers/stack';
 
@@ -225,6 +226,27 @@ describe(`the audit trail through the gateway (${usingMysql ? 'MySQL' : 'SQLite'
       purpose: 'PATIENT_ACCESS',
     });
     expect(recorded[0]!.fields.every((f) => f.outcome === 'DENIED')).toBe(true);
+  });
+
+  it('proves to an auditor that a record is in the signed log, checkable offline', async () => {
+    const [record] = await events({ auditId: 'chart-review-001' });
+    const res = await stack.query<{ auditInclusionProof: { kind: string; treeSize: number; document: string } }>(
+      `{ auditInclusionProof(recordId: "${record!.id}") { kind treeSize document } }`,
+      undefined,
+      'auditor-1',
+    );
+    expect(res.body.errors).toBeUndefined();
+    const proof = res.body.data!.auditInclusionProof;
+    expect(proof.kind).toBe('inclusion');
+    const { publicKey } = loadCheckpointKey(undefined, stack.db.config.dataDir);
+    expect(verifyProof(JSON.parse(proof.document), publicKey)).toMatchObject({ valid: true });
+    // Not for other roles.
+    const denied = await stack.query(
+      `{ auditInclusionProof(recordId: "${record!.id}") { kind } }`,
+      undefined,
+      'physician-1',
+    );
+    expect(denied.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('records a refusal by id against the patient whose row it was, and honours variable defaults', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createLogger, openDatabase, type AuditRecordInput } from '@ehr/common';
 import {
@@ -9,6 +10,8 @@ import {
   entities,
   loadCheckpointKey,
   migrations,
+  consistencyProofOf,
+  inclusionProof,
   PublishedHeads,
   verifyChain,
 } from '@ehr/subgraph-audit';
@@ -274,6 +277,46 @@ describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     } finally {
       await other.destroy();
     }
+  });
+
+  it('gives proofs for one record and for a later log, checked offline by npm run audit:verify -- --proof', async () => {
+    const cli = path.resolve(__dirname, '../../tools/dist/audit-verify.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ehr-proof-'));
+    const check = (doc: unknown, extra: string[] = []) => {
+      const file = path.join(dir, `${Math.random()}.json`);
+      fs.writeFileSync(file, JSON.stringify(doc));
+      const r = spawnSync(process.execPath, [cli, '--proof', file, ...extra], {
+        env: { PATH: process.env.PATH, ...db.env },
+        encoding: 'utf8',
+      });
+      return { status: r.status, result: JSON.parse(r.stdout || '{}') as { valid: boolean; reason: string } };
+    };
+    const [row] = (await ds.query('SELECT log_id AS id FROM hipaa_audit_log WHERE sequence = 7')) as { id: string }[];
+    const proof = (await inclusionProof(ds, row!.id))!;
+    expect(proof.treeHead.size).toBe(20);
+    expect(proof.path!.length).toBeLessThanOrEqual(5); // O(log n)
+    expect(check(proof)).toMatchObject({ status: 0, result: { valid: true } });
+    // A changed record, a changed path or an unsigned root is refused.
+    const edited = structuredClone(proof);
+    edited.record!.content.actorId = 'someone-else';
+    expect(check(edited)).toMatchObject({ status: 3, result: { valid: false } });
+    const rerouted = structuredClone(proof);
+    rerouted.path![0] = 'a'.repeat(64);
+    expect(check(rerouted)).toMatchObject({ status: 3, result: { valid: false } });
+    const resigned = structuredClone(proof);
+    resigned.treeHead.root = 'b'.repeat(64);
+    expect(check(resigned).result.reason).toMatch(/not signed/);
+
+    // The log of 20 extends the log of 12: checked against the root an auditor kept from then.
+    const earlier = (await consistencyProofOf(ds, 12, 20)).fromRoot!;
+    const consistency = await consistencyProofOf(ds, 12, 20);
+    expect(check(consistency, ['--from-root', earlier])).toMatchObject({ status: 0, result: { valid: true } });
+    expect(check(consistency, ['--from-root', 'c'.repeat(64)])).toMatchObject({ status: 3 });
+
+    // Once a row is changed, the log no longer matches its signed tree head: no proof is given.
+    await ds.query(`UPDATE hipaa_audit_log SET user_id = 'someone-else' WHERE sequence = 3`);
+    await ds.query(`UPDATE hipaa_audit_log SET chain_hash = '${'d'.repeat(64)}' WHERE sequence = 3`);
+    await expect(inclusionProof(ds, row!.id)).rejects.toThrow(/does not match its signed tree head/);
   });
 
   it('npm run audit:verify reports the same from the database', async () => {

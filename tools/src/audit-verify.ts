@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import { createPublicKey } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import { createLogger, openDatabase, runMain } from '@ehr/common';
 import {
   entities,
@@ -7,16 +10,43 @@ import {
   migrations,
   PublishedHeads,
   verifyChain,
+  verifyProof,
+  type ProofDocument,
 } from '@ehr/subgraph-audit';
 
+const usage = `usage: npm run audit:verify
+       npm run audit:verify -- --proof FILE [--key PUBLIC_KEY_PEM] [--from-root HEX]`;
+
 /**
- * `npm run audit:verify`: recomputes the audit log's hash chain and checks its signed checkpoints,
- * straight from the audit database. Prints the status as JSON; exits 0 when intact, 3 when not.
+ * `npm run audit:verify`: recomputes the audit log's hash chain and checks its signatures and the
+ * published heads, straight from the audit database; prints the status as JSON; exits 0 when
+ * intact, 3 when not. With `--proof FILE`: checks one proof (`AuditProof.document`, saved to a
+ * file) offline, in O(log n) hashes, with the log's public key (`--key`, else the one of
+ * AUDIT_CHECKPOINT_KEY_FILE); no database needed.
  */
 runMain(
   'audit:verify',
   async () => {
+    const { values } = parseArgs({
+      options: { proof: { type: 'string' }, key: { type: 'string' }, 'from-root': { type: 'string' } },
+      strict: true,
+    });
     const config = loadAuditConfig();
+    if (values.proof) {
+      const publicKey = values.key
+        ? createPublicKey(fs.readFileSync(values.key))
+        : loadCheckpointKey(config.auditCheckpointKeyFile, config.database.dataDir).publicKey;
+      let doc: ProofDocument;
+      try {
+        doc = JSON.parse(fs.readFileSync(values.proof, 'utf8')) as ProofDocument;
+      } catch {
+        throw new RangeError(`${values.proof} is not a proof document (JSON)\n${usage}`);
+      }
+      const result = verifyProof(doc, publicKey, values['from-root']);
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      if (!result.valid) process.exitCode = 3;
+      return { stop: async () => undefined };
+    }
     const logger = createLogger('audit-verify', 'warn');
     const db = await openDatabase({
       subgraph: 'audit',

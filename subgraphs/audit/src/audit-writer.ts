@@ -1,8 +1,9 @@
 import { raiseAlert, serial, type AuditRecordInput, type Logger } from '@ehr/common';
 import { canonicalRecord, chainHash, GENESIS_HASH } from './chain.js';
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { In, type DataSource, type EntityManager } from 'typeorm';
-import { checkpointValid, signCheckpoint } from './checkpoint-key.js';
+import { Between, In, type DataSource, type EntityManager } from 'typeorm';
+import { checkpointValid, signCheckpoint, signMessage } from './checkpoint-key.js';
+import { appendLeaf, leafHash, rootOfFrontier, treeHeadMessage } from './merkle.js';
 import { rowAsInput, verifyChain } from './verify-chain.js';
 import type { PublishedHeads, SignedHead } from './published-heads.js';
 import { AuditChainHeadRecord, AuditCheckpointRecord, AuditEventRecord } from './entities/index.js';
@@ -232,7 +233,22 @@ export class AuditWriter {
       if (fresh.length === 0) return { storedIds: new Set() };
       const crossed = Math.floor(sequence / this.checkpointEvery) > Math.floor(head.sequence / this.checkpointEvery);
       const signature = signCheckpoint(this.signingKey, sequence, prev);
-      await tx.getRepository(AuditChainHeadRecord).update({ id: 1 }, { sequence, chainHash: prev, signature });
+      // The Merkle tree grows by the same records: its right edge and a signed tree head.
+      let frontier = await this.frontierOf(tx, head);
+      let size = head.sequence;
+      for (const f of fresh) frontier = appendLeaf(frontier, size++, leafHash(f.chainHash));
+      const treeRoot = rootOfFrontier(frontier).toString('hex');
+      await tx.getRepository(AuditChainHeadRecord).update(
+        { id: 1 },
+        {
+          sequence,
+          chainHash: prev,
+          signature,
+          treeFrontier: JSON.stringify(frontier.map((b) => b.toString('hex'))),
+          treeRoot,
+          treeSignature: signMessage(this.signingKey, treeHeadMessage(sequence, treeRoot)),
+        },
+      );
       if (crossed) await this.checkpoint(tx, sequence, prev);
       return { storedIds: new Set(fresh.map((f) => f.id)), head: { sequence, chainHash: prev, signature } };
     });
@@ -245,6 +261,25 @@ export class AuditWriter {
       signature: signCheckpoint(this.signingKey, sequence, hash),
       createdAt: new Date().toISOString(),
     });
+  }
+
+  /**
+   * The tree's right edge at the head. Kept in the head row; rebuilt from the rows' chain hashes
+   * (once) for a log written before the tree existed.
+   */
+  private async frontierOf(tx: EntityManager, head: AuditChainHeadRecord): Promise<Buffer[]> {
+    if (head.treeFrontier) return (JSON.parse(head.treeFrontier) as string[]).map((h) => Buffer.from(h, 'hex'));
+    let frontier: Buffer[] = [];
+    let size = 0;
+    for (let from = 1; from <= head.sequence; from += 5000) {
+      const rows = await tx.getRepository(AuditEventRecord).find({
+        select: { sequence: true, chainHash: true },
+        where: { sequence: Between(from, Math.min(head.sequence, from + 4999)) },
+        order: { sequence: 'ASC' },
+      });
+      for (const r of rows) frontier = appendLeaf(frontier, size++, leafHash(r.chainHash));
+    }
+    return frontier;
   }
 
   /** Waits for the group commit or checkpoint already running (at stop, before the database closes). */

@@ -35,3 +35,16 @@ export function checkpointValid(key: KeyObject, sequence: number, chainHash: str
     return false;
   }
 }
+
+/** Signs any message with the log's key (the signed tree head uses its own message, see merkle.ts). */
+export function signMessage(key: KeyObject, message: string): string {
+  return sign(null, Buffer.from(message), key).toString('base64');
+}
+
+export function messageValid(key: KeyObject, message: string, signature: string): boolean {
+  try {
+    return verify(null, Buffer.from(message), key, Buffer.from(signature, 'base64'));
+  } catch {
+    return false;
+  }
+}

@@ -86,3 +86,4 @@ export { AuditWriter } from './audit-writer.js';
 export { AnomalyMonitor, setAccount } from './anomaly-monitor.js';
 export { headsFileOf, loadAuditConfig, type AuditConfig } from './config.js';
 export { PublishedHeads, type SignedHead } from './published-heads.js';
+export { consistencyProofOf, inclusionProof, verifyProof, type ProofDocument } from './proofs.js';

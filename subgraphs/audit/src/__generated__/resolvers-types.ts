@@ -79,6 +79,25 @@ export type AuditEventState = {
   eventId: Scalars['ID']['output'];
 };
 
+/**
+ * A Merkle proof over the audit log. "document" is the whole proof as JSON: keep it, and check it
+ * offline with npm run audit:verify -- --proof FILE (O(log n) hashes, the log's public key).
+ */
+export type AuditProof = {
+  __typename?: 'AuditProof';
+  document: Scalars['String']['output'];
+  fromRoot?: Maybe<Scalars['String']['output']>;
+  fromSize?: Maybe<Scalars['Int']['output']>;
+  /** inclusion or consistency. */
+  kind: Scalars['String']['output'];
+  leafIndex?: Maybe<Scalars['Int']['output']>;
+  path: Array<Scalars['String']['output']>;
+  rootHash: Scalars['String']['output'];
+  signature: Scalars['String']['output'];
+  /** The signed tree head the proof ends at: its size, root (hex) and Ed25519 signature (base64). */
+  treeSize: Scalars['Int']['output'];
+};
+
 /** An emergency-access grant and its review. */
 export type BreakGlassGrant = {
   __typename?: 'BreakGlassGrant';
@@ -171,6 +190,8 @@ export type Query = {
    * (the accounting of disclosures, 45 CFR 164.528). Newest first.
    */
   accessHistory: AuditEventConnection;
+  /** For auditors: a proof that the signed log of toSize records (the latest) extends the log of fromSize. */
+  auditConsistencyProof: AuditProof;
   /**
    * The sealed before/after state a mutation left in the audit trail, decrypted (JSON). Needs its
    * own permission, and reading it is itself recorded.
@@ -178,6 +199,11 @@ export type Query = {
   auditEventState?: Maybe<AuditEventState>;
   /** Access records, newest first, filtered by any combination of the arguments. */
   auditEvents: AuditEventConnection;
+  /**
+   * For auditors: a proof that one record is in the log under the latest signed tree head
+   * (RFC 6962), to check offline with npm run audit:verify -- --proof FILE. Null for no such record.
+   */
+  auditInclusionProof?: Maybe<AuditProof>;
   /** Break-glass grants awaiting or past review, newest first (status: OPEN or REVIEWED). */
   breakGlassReviews: BreakGlassGrantConnection;
   /** Incidents raised by the access monitor, newest first. */
@@ -190,6 +216,12 @@ export type Query = {
 export type QueryAccessHistoryArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryAuditConsistencyProofArgs = {
+  fromSize: Scalars['Int']['input'];
+  toSize: Scalars['Int']['input'];
 };
 
 
@@ -207,6 +239,11 @@ export type QueryAuditEventsArgs = {
   outcome?: InputMaybe<Scalars['String']['input']>;
   patientId?: InputMaybe<Scalars['ID']['input']>;
   to?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryAuditInclusionProofArgs = {
+  recordId: Scalars['ID']['input'];
 };
 
 
@@ -322,6 +359,7 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AuditEventConnection: ResolverTypeWrapper<Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversTypes['AuditEvent']> }>;
   AuditEventState: ResolverTypeWrapper<AuditEventState>;
+  AuditProof: ResolverTypeWrapper<AuditProof>;
   BreakGlassGrant: ResolverTypeWrapper<BreakGlassGrantRecord>;
   BreakGlassGrantConnection: ResolverTypeWrapper<Omit<BreakGlassGrantConnection, 'nodes'> & { nodes: Array<ResolversTypes['BreakGlassGrant']> }>;
   EntityAccess: ResolverTypeWrapper<EntityAccess>;
@@ -344,6 +382,7 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   AuditEventConnection: Omit<AuditEventConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['AuditEvent']> };
   AuditEventState: AuditEventState;
+  AuditProof: AuditProof;
   BreakGlassGrant: BreakGlassGrantRecord;
   BreakGlassGrantConnection: Omit<BreakGlassGrantConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['BreakGlassGrant']> };
   EntityAccess: EntityAccess;
@@ -408,6 +447,18 @@ export type AuditEventStateResolvers<ContextType = AuditContext, ParentType exte
   eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type AuditProofResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['AuditProof'] = ResolversParentTypes['AuditProof']> = {
+  document?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  fromRoot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fromSize?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  leafIndex?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  path?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  rootHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  signature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  treeSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type BreakGlassGrantResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['BreakGlassGrant'] = ResolversParentTypes['BreakGlassGrant']> = {
   actorId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   expiresAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -454,8 +505,10 @@ export type PageInfoResolvers<ContextType = AuditContext, ParentType extends Res
 
 export type QueryResolvers<ContextType = AuditContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   accessHistory?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<QueryAccessHistoryArgs>>;
+  auditConsistencyProof?: Resolver<ResolversTypes['AuditProof'], ParentType, ContextType, RequireFields<QueryAuditConsistencyProofArgs, 'fromSize' | 'toSize'>>;
   auditEventState?: Resolver<Maybe<ResolversTypes['AuditEventState']>, ParentType, ContextType, RequireFields<QueryAuditEventStateArgs, 'id'>>;
   auditEvents?: Resolver<ResolversTypes['AuditEventConnection'], ParentType, ContextType, Partial<QueryAuditEventsArgs>>;
+  auditInclusionProof?: Resolver<Maybe<ResolversTypes['AuditProof']>, ParentType, ContextType, RequireFields<QueryAuditInclusionProofArgs, 'recordId'>>;
   breakGlassReviews?: Resolver<ResolversTypes['BreakGlassGrantConnection'], ParentType, ContextType, Partial<QueryBreakGlassReviewsArgs>>;
   securityIncidents?: Resolver<ResolversTypes['SecurityIncidentConnection'], ParentType, ContextType, Partial<QuerySecurityIncidentsArgs>>;
   verifyAuditChain?: Resolver<ResolversTypes['AuditChainStatus'], ParentType, ContextType>;
@@ -482,6 +535,7 @@ export type Resolvers<ContextType = AuditContext> = {
   AuditEvent?: AuditEventResolvers<ContextType>;
   AuditEventConnection?: AuditEventConnectionResolvers<ContextType>;
   AuditEventState?: AuditEventStateResolvers<ContextType>;
+  AuditProof?: AuditProofResolvers<ContextType>;
   BreakGlassGrant?: BreakGlassGrantResolvers<ContextType>;
   BreakGlassGrantConnection?: BreakGlassGrantConnectionResolvers<ContextType>;
   EntityAccess?: EntityAccessResolvers<ContextType>;

@@ -20,6 +20,18 @@ export class AuditChainHeadRecord {
    */
   @Column({ type: 'varchar', length: 128, nullable: true })
   signature: string | null;
+
+  /** The Merkle tree's right edge (hex subtree roots, largest first), extended by each commit. */
+  @Column({ name: 'tree_frontier', type: 'text', nullable: true })
+  treeFrontier: string | null;
+
+  /** The root of the tree over records 1..sequence (RFC 6962), hex. */
+  @Column({ name: 'tree_root', type: 'varchar', length: 64, nullable: true })
+  treeRoot: string | null;
+
+  /** Ed25519 signature (base64) of `sth:sequence:tree_root`: the signed tree head. */
+  @Column({ name: 'tree_signature', type: 'varchar', length: 128, nullable: true })
+  treeSignature: string | null;
 }
 
 /** A signed checkpoint: the chain hash at a sequence, signed with a key the database does not hold. */

@@ -6,6 +6,7 @@ import { IndexAuditByActorTime1764400000000 } from './1764400000000-index-audit-
 import { SignChainHead1764500000000 } from './1764500000000-sign-chain-head.js';
 import { AuditEntities1764600000000 } from './1764600000000-audit-entities.js';
 import { WidenAuditColumns1764700000000 } from './1764700000000-widen-audit-columns.js';
+import { AuditTreeHead1764800000000 } from './1764800000000-audit-tree-head.js';
 
 /** In order; each runs once, recorded in schema_migrations. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   SignChainHead1764500000000,
   AuditEntities1764600000000,
   WidenAuditColumns1764700000000,
+  AuditTreeHead1764800000000,
 ];

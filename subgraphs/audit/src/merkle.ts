@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+
+/*
+ * A Merkle tree over the audit log, as RFC 6962 (Certificate Transparency) defines it: leaf i is
+ * SHA-256(0x00 || record i's chain hash), an interior node SHA-256(0x01 || left || right), and the
+ * tree of n leaves splits at the largest power of two below n. A signed tree head (size, root)
+ * then vouches for every record under it, and two proofs of O(log n) hashes let anyone check
+ * offline that one record is in the log, or that a later log extends an earlier one.
+ */
+
+const sha256 = (...parts: Buffer[]) => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest();
+};
+const LEAF = Buffer.from([0]);
+const NODE = Buffer.from([1]);
+
+/** The leaf of a record: its chain hash (which commits to its content and its predecessor). */
+export function leafHash(chainHashHex: string): Buffer {
+  return sha256(LEAF, Buffer.from(chainHashHex, 'utf8'));
+}
+
+export function nodeHash(left: Buffer, right: Buffer): Buffer {
+  return sha256(NODE, left, right);
+}
+
+/** The largest power of two strictly below n (n >= 2). */
+function split(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+/** MTH(D[n]): the root of the leaves given. The empty tree's root is SHA-256 of nothing. */
+export function rootOf(leaves: readonly Buffer[]): Buffer {
+  if (leaves.length === 0) return sha256();
+  if (leaves.length === 1) return leaves[0]!;
+  const k = split(leaves.length);
+  return nodeHash(rootOf(leaves.slice(0, k)), rootOf(leaves.slice(k)));
+}
+
+/**
+ * The right edge of the tree: the roots of its perfect subtrees, largest first (one per set bit
+ * of the size). Kept with the log's head so each commit extends the tree in O(log n).
+ */
+export function appendLeaf(frontier: Buffer[], size: number, leaf: Buffer): Buffer[] {
+  const next = [...frontier, leaf];
+  // Merge equal-sized subtrees: as many times as the new size has trailing zero bits.
+  for (let n = size + 1; n % 2 === 0; n /= 2) {
+    const right = next.pop()!;
+    const left = next.pop()!;
+    next.push(nodeHash(left, right));
+  }
+  return next;
+}
+
+/** The root from the right edge: the perfect subtrees folded from the smallest. */
+export function rootOfFrontier(frontier: readonly Buffer[]): Buffer {
+  if (frontier.length === 0) return sha256();
+  let acc = frontier[frontier.length - 1]!;
+  for (let i = frontier.length - 2; i >= 0; i--) acc = nodeHash(frontier[i]!, acc);
+  return acc;
+}
+
+/** PATH(m, D[n]): the hashes that take leaf m to the root (RFC 6962, 2.1.1). */
+export function inclusionPath(m: number, leaves: readonly Buffer[]): Buffer[] {
+  const n = leaves.length;
+  if (n <= 1) return [];
+  const k = split(n);
+  return m < k
+    ? [...inclusionPath(m, leaves.slice(0, k)), rootOf(leaves.slice(k))]
+    : [...inclusionPath(m - k, leaves.slice(k)), rootOf(leaves.slice(0, k))];
+}
+
+/** PROOF(m, D[n]): the hashes that show the tree of the first m leaves is a prefix (RFC 6962, 2.1.2). */
+export function consistencyProof(m: number, leaves: readonly Buffer[]): Buffer[] {
+  const subproof = (m: number, d: readonly Buffer[], complete: boolean): Buffer[] => {
+    const n = d.length;
+    if (m === n) return complete ? [] : [rootOf(d)];
+    const k = split(n);
+    return m <= k
+      ? [...subproof(m, d.slice(0, k), complete), rootOf(d.slice(k))]
+      : [...subproof(m - k, d.slice(k), false), rootOf(d.slice(0, k))];
+  };
+  if (m <= 0 || m >= leaves.length) return [];
+  return subproof(m, leaves, true);
+}
+
+/** Checks an inclusion proof (RFC 9162, 2.1.3.2): leaf `index` of a tree of `size` leaves has `root`. */
+export function verifyInclusion(
+  index: number,
+  size: number,
+  leaf: Buffer,
+  path: readonly Buffer[],
+  root: Buffer,
+): boolean {
+  if (index < 0 || index >= size) return false;
+  let fn = index;
+  let sn = size - 1;
+  let r = leaf;
+  for (const p of path) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      r = nodeHash(p, r);
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
+      }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && r.equals(root);
+}
+
+/** Checks a consistency proof (RFC 9162, 2.1.4.2): the tree of `m` leaves with `oldRoot` is a prefix of the one of `n` with `newRoot`. */
+export function verifyConsistency(
+  m: number,
+  n: number,
+  oldRoot: Buffer,
+  newRoot: Buffer,
+  proof: readonly Buffer[],
+): boolean {
+  if (m <= 0 || m > n) return false;
+  if (m === n) return proof.length === 0 && oldRoot.equals(newRoot);
+  let path = [...proof];
+  // A power-of-two m: its root is the first node of the proof.
+  if ((m & (m - 1)) === 0) path = [oldRoot, ...path];
+  if (path.length === 0) return false;
+  let fn = m - 1;
+  let sn = n - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = path[0]!;
+  let sr = path[0]!;
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
+      }
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && fr.equals(oldRoot) && sr.equals(newRoot);
+}
+
+/** What a signed tree head signs: domain-separated from chain checkpoints. */
+export const treeHeadMessage = (size: number, rootHex: string) => `sth:${size}:${rootHex}`;
