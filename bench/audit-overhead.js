@@ -79,7 +79,10 @@ async function startStack(audit) {
   const env = { ...baseEnv, BENCH_AUDIT: audit ? 'on' : 'off' };
   const procs = {};
   const start = (name, args) => {
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    // BENCH_PROFILE=audit,patient writes V8 CPU profiles of those processes to bench/results/profiles.
+    const profiled = (process.env.BENCH_PROFILE ?? '').split(',').includes(name);
+    const flags = profiled ? ['--cpu-prof', `--cpu-prof-dir=${path.join(__dirname, 'results', 'profiles')}`] : [];
+    const child = spawn(process.execPath, [...flags, ...args], { env, stdio: ['ignore', 'ignore', 'inherit'] });
     procs[name] = child;
   };
   start('audit', [path.join(ROOT, 'subgraphs/audit/dist/index.js')]);
