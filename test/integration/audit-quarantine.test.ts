@@ -222,8 +222,13 @@ describe('audit quarantine', () => {
       ALERT_WEBHOOK_URL: webhook.url,
     });
     try {
-      const billing = identityOf({ sub: 'billing-1', role: 'billing' } as never, { auditId: 'long-name-1' });
-      const name = `Chart${'X'.repeat(150)}__patient__0`;
+      // A long non-ASCII agent with control characters too (the gateway passes at most 512 characters):
+      // nothing the caller controls makes a record the intake refuses.
+      const billing = identityOf({ sub: 'billing-1', role: 'billing' } as never, {
+        auditId: 'long-name-1',
+        userAgent: `Mozilla/5.0 ${'é😀\u0007'.repeat(150)}`,
+      });
+      const name = `Chart${'X'.repeat(150)}__patient__0`; // GraphQL names are ASCII; the agent above is not
       const res = await patient.query(`query ${name} { patients(first: 2) { nodes { id } } }`, undefined, billing);
       expect(res.status).toBe(200);
       expect((res.body as { errors?: unknown }).errors).toBeUndefined();

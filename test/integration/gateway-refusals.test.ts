@@ -152,6 +152,19 @@ describe('gateway refusals in the audit trail', () => {
     }
   });
 
+  it('serves and records requests with a 10 KB user agent', async () => {
+    const agent = `Mozilla/5.0 ${'x'.repeat(10_240)}`;
+    const ok = await send(
+      { authorization: `Bearer ${billing}`, 'x-hipaa-audit-id': 'ua-1', 'user-agent': agent },
+      query('{ me { sub } }'),
+    );
+    expect(ok.status).toBe(200);
+    const refused = await send({ 'x-hipaa-audit-id': 'ua-2', 'user-agent': agent }, query('{ me { sub } }'));
+    expect(refused.status).toBe(401);
+    await settle();
+    expect((await refusals()).some((r) => r.auditId === 'ua-2')).toBe(true);
+  });
+
   it('counts a flood of refusals but records at most 20 a second from one address', async () => {
     await new Promise((r) => setTimeout(r, 1100)); // a fresh one-second window
     const before = (await refusals()).length;

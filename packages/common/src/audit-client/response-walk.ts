@@ -139,67 +139,80 @@ export function accessFromResponse(input: {
     }
     return out;
   };
+  // Rows of one list share their selection: the fields of (type, selection) are collected once.
+  const collected = new Map<readonly SelectionSetNode[], Map<string, Map<string, FieldNode[]>>>();
+  const collectOnce = (type: GraphQLObjectType, sets: readonly SelectionSetNode[]) => {
+    // Keyed by the selection list itself: one list per field node group (childSetsOf), shared by its rows.
+    const key = sets;
+    let byType = collected.get(key);
+    if (!byType) collected.set(key, (byType = new Map()));
+    let fields = byType.get(type.name);
+    if (!fields) byType.set(type.name, (fields = collect(type, sets)));
+    return fields;
+  };
+  const childSetsOf = new WeakMap<FieldNode[], SelectionSetNode[]>();
+
+  /** Walks one object of the response; `at` is its path as a key ('' at the root). */
   const visit = (
     type: GraphQLObjectType,
     sets: readonly SelectionSetNode[],
     value: Record<string, unknown>,
-    path: (string | number)[],
+    at: string,
     owner: RowAccess | undefined,
   ): void => {
-    const isRoot = path.length === 0;
-    for (const [key, nodes] of collect(type, sets)) {
+    const isRoot = at === '';
+    for (const [key, nodes] of collectOnce(type, sets)) {
       const node = nodes[0]!;
       const name = node.name.value;
       if (name.startsWith('__')) continue;
       const field = type.getFields()[name];
       if (!field) continue;
-      const childPath = [...path, key];
-      const code = errorAt.get(pathKey(childPath));
-      const present = Object.hasOwn(value, key);
-      const child = present ? value[key] : undefined;
+      const childAt = isRoot ? key : `${at}.${key}`;
+      const code = errorAt.size > 0 ? errorAt.get(childAt) : undefined;
+      const child = Object.hasOwn(value, key) ? value[key] : undefined;
       const fieldPath = `${type.name}.${name}`;
       // Whose field this is: the row it sits on, or for a refused root field the record its
       // arguments named (placed before the resolver ran).
-      const placedHere = isRoot && code !== undefined ? audit.named.get(pathKey(childPath)) : undefined;
+      const placedHere = isRoot && code !== undefined ? audit.named.get(childAt) : undefined;
       const target = owner ?? (placedHere ? rowFor(placedHere) : undefined);
       if (target) {
-        if (code !== undefined) attributed.add(pathKey(childPath));
-        if (code !== undefined)
+        if (code !== undefined) {
+          attributed.add(childAt);
           note(target, fieldPath, REFUSALS.has(code) ? ACCESS_OUTCOMES.denied : ACCESS_OUTCOMES.error);
-        else if (child !== null && child !== undefined && owner) note(target, fieldPath, outcomeOf(type.name, name));
+        } else if (child !== null && child !== undefined && owner) note(target, fieldPath, outcomeOf(type.name, name));
       }
       if (child === null || typeof child !== 'object') continue;
       const named = getNamedType(field.type);
       if (!isCompositeType(named)) continue;
-      const childSets = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
-      const items: [unknown, (string | number)[]][] = [];
-      const flatten = (v: unknown, p: (string | number)[]) => {
-        if (Array.isArray(v)) v.forEach((x, i) => flatten(x, [...p, i]));
-        else items.push([v, p]);
-      };
-      flatten(child, childPath);
-      for (const [item, itemPath] of items) {
-        const itemKey = pathKey(itemPath);
-        const ref = audit.placed.get(itemKey);
-        const itemError = errorAt.get(itemKey);
+      let childSets = childSetsOf.get(nodes);
+      if (!childSets)
+        childSetsOf.set(nodes, (childSets = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []))));
+      const each = (item: unknown, itemAt: string): void => {
+        if (Array.isArray(item)) {
+          for (let i = 0; i < item.length; i++) each(item[i], `${itemAt}.${i}`);
+          return;
+        }
+        const ref = audit.placed.get(itemAt);
         if (item === null || typeof item !== 'object') {
           // A refused row in a list (an `_entities` item): against the row its representation names.
+          const itemError = errorAt.get(itemAt);
           if (ref && itemError !== undefined) {
-            attributed.add(itemKey);
+            attributed.add(itemAt);
             note(rowFor(ref), fieldPath, REFUSALS.has(itemError) ? ACCESS_OUTCOMES.denied : ACCESS_OUTCOMES.error);
           }
-          continue;
+          return;
         }
         const obj = item as Record<string, unknown>;
         const runtime = isObjectType(named)
           ? named
           : ((typeof obj.__typename === 'string' ? schema.getType(obj.__typename) : undefined) ??
             (ref ? schema.getType(ref.entityType) : undefined));
-        if (!runtime || !isObjectType(runtime)) continue;
+        if (!runtime || !isObjectType(runtime)) return;
         // A value inside a row (a name, an address) belongs to that row's field, already noted;
         // only rows are walked as owners, and rows nested in values are still found.
-        visit(runtime, childSets, obj, itemPath, ref ? rowFor(ref) : undefined);
-      }
+        visit(runtime, childSets!, obj, itemAt, ref ? rowFor(ref) : undefined);
+      };
+      each(child, childAt);
     }
   };
   /**
@@ -234,7 +247,7 @@ export function accessFromResponse(input: {
     return collect(t, sets).get(key)?.[0]?.name.value;
   };
 
-  visit(root, [operation.selectionSet], input.data ?? {}, [], undefined);
+  visit(root, [operation.selectionSet], input.data ?? {}, '', undefined);
   // Errors under a row that vanished from the response (a non-null field's error nulls its row):
   // the walk never reached them, but the row they belong to was placed. Recorded against it.
   for (const e of input.errors) {
