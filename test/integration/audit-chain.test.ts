@@ -14,7 +14,9 @@ import {
   inclusionProof,
   PublishedHeads,
   verifyChain,
+  verifyProof,
 } from '@ehr/subgraph-audit';
+import { encodeFrontier, leafHash } from '../../subgraphs/audit/src/merkle';
 import { canonicalRecord, chainHash } from '../../subgraphs/audit/src/chain';
 import { rowAsInput } from '../../subgraphs/audit/src/verify-chain';
 import type { DataSource } from 'typeorm';
@@ -312,11 +314,35 @@ describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     const consistency = await consistencyProofOf(ds, 12, 20);
     expect(check(consistency, ['--from-root', earlier])).toMatchObject({ status: 0, result: { valid: true } });
     expect(check(consistency, ['--from-root', 'c'.repeat(64)])).toMatchObject({ status: 3 });
+    // Without the root kept from before, the server's word for it anchors nothing.
+    expect(check(consistency)).toMatchObject({ status: 3, result: { valid: false } });
 
     // Once a row is changed, the log no longer matches its signed tree head: no proof is given.
     await ds.query(`UPDATE hipaa_audit_log SET user_id = 'someone-else' WHERE sequence = 3`);
     await ds.query(`UPDATE hipaa_audit_log SET chain_hash = '${'d'.repeat(64)}' WHERE sequence = 3`);
     await expect(inclusionProof(ds, row!.id)).rejects.toThrow(/does not match its signed tree head/);
+  });
+
+  it('refuses to extend a Merkle tree edge that was changed, and rebuilds a missing one only over a verified log', async () => {
+    // A forged right edge (as if leaf 5 were another record): the next commit would sign its root.
+    const fake = Array.from({ length: 2 }, (_, i) => leafHash(String(i).repeat(64)));
+    await ds.query(`UPDATE audit_chain_head SET tree_frontier = '${encodeFrontier(20, fake)}'`);
+    await expect(writer.append([record(960)])).rejects.toThrow(/does not vouch/);
+    expect(await verify()).toMatchObject({ intact: false });
+
+    // A head without a tree (a writer that did not keep one): rebuilt from the rows, proofs work.
+    await ds.query('UPDATE audit_chain_head SET tree_frontier = NULL, tree_root = NULL, tree_signature = NULL');
+    expect(await verify()).toMatchObject({ intact: true });
+    await writer.append([record(961)]);
+    expect(await verify()).toMatchObject({ intact: true, checkedRecords: 21 });
+    const [row] = (await ds.query('SELECT log_id AS id FROM hipaa_audit_log WHERE sequence = 4')) as { id: string }[];
+    const { publicKey } = key;
+    expect(verifyProof((await inclusionProof(ds, row!.id))!, publicKey)).toMatchObject({ valid: true });
+
+    // The same, over rows whose hashes were changed: no rebuild, no signature over them.
+    await ds.query('UPDATE audit_chain_head SET tree_frontier = NULL, tree_root = NULL, tree_signature = NULL');
+    await ds.query(`UPDATE hipaa_audit_log SET chain_hash = '${'9'.repeat(64)}' WHERE sequence = 2`);
+    await expect(writer.append([record(962)])).rejects.toThrow(/does not vouch/);
   });
 
   it('npm run audit:verify reports the same from the database', async () => {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { createPublicKey } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { createLogger, openDatabase, runMain } from '@ehr/common';
@@ -33,9 +34,11 @@ runMain(
     });
     const config = loadAuditConfig();
     if (values.proof) {
-      const publicKey = values.key
-        ? createPublicKey(fs.readFileSync(values.key))
-        : loadCheckpointKey(config.auditCheckpointKeyFile, config.database.dataDir).publicKey;
+      // Never create a key here: offline, the key must be the log's (--key, or the configured one).
+      const devKey = path.join(config.database.dataDir, 'keys', 'audit-checkpoint.private.pem');
+      const keyFile = values.key ?? config.auditCheckpointKeyFile ?? (fs.existsSync(devKey) ? devKey : undefined);
+      if (!keyFile) throw new RangeError(`no key to check the proof with: pass --key PUBLIC_KEY_PEM\n${usage}`);
+      const publicKey = createPublicKey(fs.readFileSync(keyFile));
       let doc: ProofDocument;
       try {
         doc = JSON.parse(fs.readFileSync(values.proof, 'utf8')) as ProofDocument;

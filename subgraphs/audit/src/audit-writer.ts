@@ -2,8 +2,8 @@ import { raiseAlert, serial, type AuditRecordInput, type Logger } from '@ehr/com
 import { canonicalRecord, chainHash, GENESIS_HASH } from './chain.js';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Between, In, type DataSource, type EntityManager } from 'typeorm';
-import { checkpointValid, signCheckpoint, signMessage } from './checkpoint-key.js';
-import { appendLeaf, leafHash, rootOfFrontier, treeHeadMessage } from './merkle.js';
+import { checkpointValid, messageValid, signCheckpoint, signMessage } from './checkpoint-key.js';
+import { appendLeaf, decodeFrontier, encodeFrontier, leafHash, rootOfFrontier, treeHeadMessage } from './merkle.js';
 import { rowAsInput, verifyChain } from './verify-chain.js';
 import type { PublishedHeads, SignedHead } from './published-heads.js';
 import { AuditChainHeadRecord, AuditCheckpointRecord, AuditEventRecord } from './entities/index.js';
@@ -130,23 +130,7 @@ export class AuditWriter {
         last.prevHash,
         canonicalRecord({ ...rowAsInput(last), sequence: last.sequence, prevHash: last.prevHash }),
       ) === head.chainHash;
-    if (!vouched) {
-      this.logger.error(
-        { sequence: head.sequence },
-        'audit log head does not vouch for the newest record: writing refused',
-      );
-      void raiseAlert(
-        {
-          type: 'audit_failure',
-          severity: 'critical',
-          actorId: 'system',
-          detail: `audit log tampered or damaged at sequence ${head.sequence}: writes refused; run npm run audit:verify`,
-        },
-        this.logger,
-        this.alertWebhookUrl,
-      );
-      throw new AuditLogDamagedError(head.sequence);
-    }
+    if (!vouched) throw this.damaged(head.sequence, 'the head does not vouch for the newest record');
     return head;
   }
 
@@ -193,6 +177,8 @@ export class AuditWriter {
     if (records.length === 0) return { storedIds: new Set() };
     return this.db.transaction(async (tx) => {
       const head = await this.trustedHead(tx);
+      // The tree's edge is established before this commit's rows exist (a rebuild verifies the log as it was).
+      let frontier = await this.frontierOf(tx, head);
       const ids = [...new Set(records.map((r) => r.id))];
       const existing = new Set<string>();
       for (let i = 0; i < ids.length; i += 1000) {
@@ -234,7 +220,6 @@ export class AuditWriter {
       const crossed = Math.floor(sequence / this.checkpointEvery) > Math.floor(head.sequence / this.checkpointEvery);
       const signature = signCheckpoint(this.signingKey, sequence, prev);
       // The Merkle tree grows by the same records: its right edge and a signed tree head.
-      let frontier = await this.frontierOf(tx, head);
       let size = head.sequence;
       for (const f of fresh) frontier = appendLeaf(frontier, size++, leafHash(f.chainHash));
       const treeRoot = rootOfFrontier(frontier).toString('hex');
@@ -244,7 +229,7 @@ export class AuditWriter {
           sequence,
           chainHash: prev,
           signature,
-          treeFrontier: JSON.stringify(frontier.map((b) => b.toString('hex'))),
+          treeFrontier: encodeFrontier(sequence, frontier),
           treeRoot,
           treeSignature: signMessage(this.signingKey, treeHeadMessage(sequence, treeRoot)),
         },
@@ -264,11 +249,26 @@ export class AuditWriter {
   }
 
   /**
-   * The tree's right edge at the head. Kept in the head row; rebuilt from the rows' chain hashes
-   * (once) for a log written before the tree existed.
+   * The tree's right edge at the (trusted) head, itself trusted: kept in the head row for the
+   * head's size, its root equal to the signed tree head. A stored edge that does not match its
+   * own signed root was changed: writing is refused. An edge missing or kept for another size (a
+   * log from before the tree, a commit by a writer that did not keep it) is rebuilt from the rows,
+   * but only over a chain that verifies.
    */
   private async frontierOf(tx: EntityManager, head: AuditChainHeadRecord): Promise<Buffer[]> {
-    if (head.treeFrontier) return (JSON.parse(head.treeFrontier) as string[]).map((h) => Buffer.from(h, 'hex'));
+    if (head.sequence === 0) return [];
+    const stored = decodeFrontier(head.treeFrontier);
+    if (stored && stored.size === head.sequence) {
+      const root = rootOfFrontier(stored.nodes).toString('hex');
+      const signed =
+        root === head.treeRoot &&
+        head.treeSignature !== null &&
+        messageValid(this.publicKey, treeHeadMessage(head.sequence, root), head.treeSignature);
+      if (!signed) throw this.damaged(head.sequence, 'the Merkle tree head does not match its signature');
+      return stored.nodes;
+    }
+    const status = await verifyChain(this.db, this.publicKey, this.checkpointEvery);
+    if (!status.intact) throw this.damaged(head.sequence, 'the tree cannot be rebuilt over a log that does not verify');
     let frontier: Buffer[] = [];
     let size = 0;
     for (let from = 1; from <= head.sequence; from += 5000) {
@@ -279,7 +279,24 @@ export class AuditWriter {
       });
       for (const r of rows) frontier = appendLeaf(frontier, size++, leafHash(r.chainHash));
     }
+    this.logger.warn({ size }, 'audit Merkle tree rebuilt from the verified log');
     return frontier;
+  }
+
+  /** Logs, alerts and returns the refusal for a log that cannot be trusted to extend. */
+  private damaged(sequence: number, why: string): AuditLogDamagedError {
+    this.logger.error({ sequence, why }, 'audit log head does not vouch for the newest record: writing refused');
+    void raiseAlert(
+      {
+        type: 'audit_failure',
+        severity: 'critical',
+        actorId: 'system',
+        detail: `audit log tampered or damaged at sequence ${sequence} (${why}): writes refused; run npm run audit:verify`,
+      },
+      this.logger,
+      this.alertWebhookUrl,
+    );
+    return new AuditLogDamagedError(sequence);
   }
 
   /** Waits for the group commit or checkpoint already running (at stop, before the database closes). */

@@ -162,3 +162,36 @@ export function verifyConsistency(
 
 /** What a signed tree head signs: domain-separated from chain checkpoints. */
 export const treeHeadMessage = (size: number, rootHex: string) => `sth:${size}:${rootHex}`;
+
+/** The right edge as the head row keeps it: the tree's size with its subtree roots. */
+export interface StoredFrontier {
+  size: number;
+  nodes: Buffer[];
+}
+
+export function encodeFrontier(size: number, nodes: readonly Buffer[]): string {
+  return JSON.stringify({ size, nodes: nodes.map((b) => b.toString('hex')) });
+}
+
+/** The stored right edge, if it is well formed for its size (one node per set bit); else undefined. */
+export function decodeFrontier(text: string | null | undefined): StoredFrontier | undefined {
+  if (!text) return undefined;
+  try {
+    const v = JSON.parse(text) as { size?: unknown; nodes?: unknown };
+    if (!Number.isInteger(v.size) || !Array.isArray(v.nodes)) return undefined;
+    const size = v.size as number;
+    const nodes = (v.nodes as unknown[]).map((h) =>
+      typeof h === 'string' && /^[0-9a-f]{64}$/.test(h) ? Buffer.from(h, 'hex') : undefined,
+    );
+    if (nodes.some((n) => !n) || nodes.length !== popcount(size)) return undefined;
+    return { size, nodes: nodes as Buffer[] };
+  } catch {
+    return undefined;
+  }
+}
+
+function popcount(n: number): number {
+  let c = 0;
+  for (let x = n; x > 0; x = Math.floor(x / 2)) c += x % 2;
+  return c;
+}

@@ -140,8 +140,10 @@ export function verifyProof(
     const proof = (doc.proof ?? []).map(hex);
     if (!from || proof.some((p) => !p) || !Number.isInteger(doc.fromSize))
       return { valid: false, reason: 'malformed proof' };
-    if (expectedFromRoot !== undefined && expectedFromRoot !== doc.fromRoot)
-      return { valid: false, reason: 'the earlier root is not the one you kept' };
+    // The server states the earlier root; only the root the auditor kept from then anchors it.
+    if (expectedFromRoot === undefined)
+      return { valid: false, reason: 'a consistency proof needs the earlier root you kept (--from-root)' };
+    if (expectedFromRoot !== doc.fromRoot) return { valid: false, reason: 'the earlier root is not the one you kept' };
     return verifyConsistency(doc.fromSize!, th.size, from, root, proof as Buffer[])
       ? { valid: true, reason: `the signed log of ${th.size} extends the log of ${doc.fromSize}` }
       : { valid: false, reason: 'the proof does not connect the two roots' };

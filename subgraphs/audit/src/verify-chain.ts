@@ -2,7 +2,8 @@ import type { AuditRecordInput } from '@ehr/common';
 import { canonicalRecord, chainHash, GENESIS_HASH } from './chain.js';
 import type { KeyObject } from 'node:crypto';
 import { Between, LessThanOrEqual, MoreThan, type DataSource } from 'typeorm';
-import { checkpointValid } from './checkpoint-key.js';
+import { checkpointValid, messageValid } from './checkpoint-key.js';
+import { appendLeaf, decodeFrontier, leafHash, rootOfFrontier, treeHeadMessage } from './merkle.js';
 import type { SignedHead } from './published-heads.js';
 import { AuditChainHeadRecord, AuditCheckpointRecord, AuditEventRecord } from './entities/index.js';
 
@@ -97,6 +98,8 @@ export async function verifyChain(
   let checked = 0;
   let last = 0;
   let publishedMismatch: number | null = null;
+  // The Merkle tree over the same rows, rebuilt as they are walked, for its signed tree head.
+  let frontier: Buffer[] = [];
   /** The highest sequence a valid signature (a checkpoint) has vouched for so far. */
   let vouched = 0;
   const repo = db.getRepository(AuditEventRecord);
@@ -126,6 +129,7 @@ export async function verifyChain(
         continue;
       }
       if (cp) vouched = row.sequence;
+      frontier = appendLeaf(frontier, row.sequence - 1, leafHash(row.chainHash));
       const publishedHash = publishedAt.get(row.sequence);
       if (publishedHash !== undefined && publishedHash !== row.chainHash && publishedMismatch === null)
         publishedMismatch = row.sequence;
@@ -160,6 +164,19 @@ export async function verifyChain(
     }
     // A head published outside the database that the log no longer reaches, or reaches with
     // another hash: rows (and the head) were removed or rewritten together.
+    // The signed tree head kept for this size must be the tree of these rows. (A tree kept for
+    // another size, left by a writer that did not keep it, is rebuilt by the next commit.)
+    const kept = decodeFrontier(head.treeFrontier);
+    if (broken === null && end > 0 && kept?.size === end) {
+      const root = rootOfFrontier(frontier).toString('hex');
+      if (
+        head.treeRoot !== root ||
+        rootOfFrontier(kept.nodes).toString('hex') !== root ||
+        !head.treeSignature ||
+        !messageValid(publicKey, treeHeadMessage(end, root), head.treeSignature)
+      )
+        broken = vouched + 1;
+    }
     if (broken === null && latestPublished && latestPublished.sequence > end) broken = end + 1;
     if (broken === null && publishedMismatch !== null) broken = publishedMismatch;
     // Rows above the head are in no signed state: a commit after the head was read explains

@@ -89,12 +89,10 @@ export function auditPlugin(options: {
               'audit walk failed',
             );
             rows = new Map(
-              [...audit.entities.values()]
-                .filter((ref) => !ref.named)
-                .map((ref) => [
-                  `${ref.entityType}:${ref.entityId}`,
-                  { ref, fields: new Map([[`${ref.entityType}.*`, ACCESS_OUTCOMES.error]]) },
-                ]),
+              [...audit.entities.values()].map((ref) => [
+                `${ref.entityType}:${ref.entityId}`,
+                { ref, fields: new Map([[`${ref.entityType}.*`, ACCESS_OUTCOMES.error]]) },
+              ]),
             );
           }
           const base = {
