@@ -12,7 +12,9 @@ import {
   migrations,
   consistencyProofOf,
   inclusionProof,
+  everySink,
   PublishedHeads,
+  RedisHeads,
   verifyChain,
   verifyProof,
 } from '@ehr/subgraph-audit';
@@ -343,6 +345,39 @@ describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     await ds.query('UPDATE audit_chain_head SET tree_frontier = NULL, tree_root = NULL, tree_signature = NULL');
     await ds.query(`UPDATE hipaa_audit_log SET chain_hash = '${'9'.repeat(64)}' WHERE sequence = 2`);
     await expect(writer.append([record(962)])).rejects.toThrow(/does not vouch/);
+  });
+
+  it('catches rows and head rolled back together from the heads kept in Redis alone', async () => {
+    const redis = new RedisHeads(
+      process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      `${db.config.databasePrefix}audit:heads`,
+    );
+    try {
+      writer = new AuditWriter(ds, key.privateKey, 5, logger, everySink(PublishedHeads.in(db.config.dataDir), redis));
+      await writer.append([record(970), record(971)]);
+      expect((await redis.all(key.publicKey)).map((h) => h.sequence)).toEqual([22]);
+      // Rows, checkpoints, head and the local heads file all rolled back or removed together.
+      await ds.query('DELETE FROM hipaa_audit_log WHERE sequence > 12');
+      await ds.query('DELETE FROM audit_checkpoint WHERE sequence > 12');
+      const [cp] = (await ds.query(
+        'SELECT chain_hash AS h, signature AS s FROM audit_checkpoint WHERE sequence = 12',
+      )) as {
+        h: string;
+        s: string;
+      }[];
+      await ds.query(
+        `UPDATE audit_chain_head SET sequence = 12, chain_hash = '${cp!.h}', signature = '${cp!.s}', tree_frontier = NULL, tree_root = NULL, tree_signature = NULL`,
+      );
+      fs.rmSync(PublishedHeads.in(db.config.dataDir).file, { force: true });
+      expect(await verifyChain(ds, key.publicKey, 5, await redis.all(key.publicKey))).toMatchObject({
+        intact: false,
+        firstBrokenSequence: 13,
+        publishedHead: 22,
+      });
+    } finally {
+      await (redis as unknown as { redis: { del(k: string): Promise<number> } }).redis.del(redis.key);
+      redis.close();
+    }
   });
 
   it('npm run audit:verify reports the same from the database', async () => {

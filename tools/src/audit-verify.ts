@@ -10,6 +10,7 @@ import {
   loadCheckpointKey,
   migrations,
   PublishedHeads,
+  redisHeadsOf,
   verifyChain,
   verifyProof,
   type ProofDocument,
@@ -61,7 +62,11 @@ runMain(
     });
     try {
       const { publicKey } = loadCheckpointKey(config.auditCheckpointKeyFile, config.database.dataDir);
-      const published = new PublishedHeads(headsFileOf(config)).all(publicKey);
+      const redis = redisHeadsOf(config);
+      const published = [
+        ...new PublishedHeads(headsFileOf(config)).all(publicKey),
+        ...((await redis?.all(publicKey).finally(() => redis.close())) ?? []),
+      ];
       const status = await verifyChain(db, publicKey, config.auditCheckpointEvery, published);
       process.stdout.write(`${JSON.stringify(status)}\n`);
       if (!status.intact) process.exitCode = 3;

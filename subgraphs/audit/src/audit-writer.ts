@@ -5,7 +5,7 @@ import { Between, In, type DataSource, type EntityManager } from 'typeorm';
 import { checkpointValid, messageValid, signCheckpoint, signMessage } from './checkpoint-key.js';
 import { appendLeaf, decodeFrontier, encodeFrontier, leafHash, rootOfFrontier, treeHeadMessage } from './merkle.js';
 import { rowAsInput, verifyChain } from './verify-chain.js';
-import type { PublishedHeads, SignedHead } from './published-heads.js';
+import type { HeadSink, SignedHead } from './published-heads.js';
 import { AuditChainHeadRecord, AuditCheckpointRecord, AuditEventRecord } from './entities/index.js';
 
 /** The log's head does not vouch for its newest record: someone changed it, or it is damaged. */
@@ -34,7 +34,7 @@ export class AuditWriter {
     private readonly signingKey: KeyObject,
     private readonly checkpointEvery: number,
     private readonly logger: Logger,
-    private readonly published?: PublishedHeads,
+    private readonly published?: HeadSink,
     private readonly alertWebhookUrl?: string,
   ) {
     this.publicKey = createPublicKey(signingKey);

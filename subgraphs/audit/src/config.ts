@@ -1,6 +1,15 @@
-import { basePart, configPart, loadParts, stateKeyPart, subgraphPart, type SubgraphConfig } from '@ehr/common';
+import {
+  basePart,
+  configPart,
+  emptyIsUnset,
+  loadParts,
+  stateKeyPart,
+  subgraphPart,
+  type SubgraphConfig,
+} from '@ehr/common';
 import path from 'node:path';
 import { z } from 'zod';
+import { RedisHeads } from './published-heads.js';
 
 /** The recorder's own settings: checkpoints, the access monitor, break-glass grants. */
 export interface AuditSettings {
@@ -16,6 +25,8 @@ export interface AuditSettings {
   breakGlassTtlS: number;
   /** The append-only file of signed heads outside the database; unset means DATA_DIR/audit-heads.jsonl. */
   auditHeadsFile: string | undefined;
+  /** Redis that also keeps the signed heads (a sorted set), when set. */
+  auditHeadsRedisUrl: string | undefined;
 }
 
 export interface AuditConfig extends SubgraphConfig, AuditSettings {
@@ -33,6 +44,7 @@ const auditPart = configPart(
     ANOMALY_BASELINE_DAYS: z.coerce.number().int().min(1).max(365).default(14),
     BREAK_GLASS_TTL_S: z.coerce.number().int().min(60).max(86_400).default(3600),
     AUDIT_HEADS_FILE: z.string().min(1).optional(),
+    AUDIT_HEADS_REDIS_URL: emptyIsUnset(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')),
   }),
   (e): AuditSettings => ({
     auditCheckpointKeyFile: e.AUDIT_CHECKPOINT_KEY_FILE,
@@ -43,9 +55,17 @@ const auditPart = configPart(
     anomalyBaselineDays: e.ANOMALY_BASELINE_DAYS,
     breakGlassTtlS: e.BREAK_GLASS_TTL_S,
     auditHeadsFile: e.AUDIT_HEADS_FILE,
+    auditHeadsRedisUrl: e.AUDIT_HEADS_REDIS_URL as string | undefined,
   }),
   (s) => (s.auditCheckpointKeyFile ? [] : ['AUDIT_CHECKPOINT_KEY_FILE is required in production']),
 );
+
+/** The Redis publication of this log's heads, when configured (keyed by the database prefix). */
+export function redisHeadsOf(config: AuditConfig): RedisHeads | undefined {
+  return config.auditHeadsRedisUrl
+    ? new RedisHeads(config.auditHeadsRedisUrl, `${config.database.databasePrefix}audit:heads`)
+    : undefined;
+}
 
 /** Where this recorder publishes its signed heads. */
 export function headsFileOf(config: AuditConfig): string {

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { AuditWriter } from './audit-writer.js';
 import type { BreakGlassRepository } from './break-glass-repository.js';
 import type { AuditConfig } from './config.js';
-import type { PublishedHeads } from './published-heads.js';
+import type { PublishedHeads, RedisHeads } from './published-heads.js';
 import type { AuditRepository } from './repository.js';
 
 /** Per-request context of the audit subgraph. */
@@ -18,6 +18,8 @@ export interface AuditContext extends BaseSubgraphContext {
   writer: AuditWriter;
   /** The signed heads published outside the database (the verifier compares). */
   published: PublishedHeads;
+  /** The same heads in Redis, when configured. */
+  redisHeads: RedisHeads | undefined;
   /** Opens sealed mutation states (auditEventState). */
   stateKey: Buffer;
 }

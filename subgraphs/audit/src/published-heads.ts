@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { checkpointValid } from './checkpoint-key.js';
 
 /** A signed head as published outside the database. */
@@ -61,5 +62,77 @@ export class PublishedHeads {
       (best, h) => (!best || h.sequence > best.sequence ? h : best),
       undefined,
     );
+  }
+}
+
+/** Somewhere signed heads are published after each commit. */
+export interface HeadSink {
+  append(head: SignedHead): Promise<void>;
+}
+
+/** Publishes to every sink; one that fails does not stop the others (the caller logs it). */
+export function everySink(...sinks: (HeadSink | undefined)[]): HeadSink {
+  const live = sinks.filter((s): s is HeadSink => s !== undefined);
+  return {
+    async append(head) {
+      const results = await Promise.allSettled(live.map((s) => s.append(head)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+  };
+}
+
+/**
+ * Signed heads in Redis as well (AUDIT_HEADS_REDIS_URL): a sorted set by sequence, on another
+ * machine than the database and the audit subgraph's disk, so removing rows, the head and the
+ * local heads file together is still caught. Members carry their signature; a forged one is
+ * ignored by the verifier like a forged line of the file.
+ */
+export class RedisHeads implements HeadSink {
+  private readonly redis: Redis;
+
+  constructor(
+    url: string,
+    readonly key: string,
+  ) {
+    // Commands fail fast when Redis is away: publication is best effort, the file and the
+    // database's own signed head still stand.
+    this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    this.redis.on('error', () => undefined);
+  }
+
+  private connecting: Promise<void> | undefined;
+  private ready(): Promise<void> {
+    return (this.connecting ??= this.redis.connect());
+  }
+
+  async append(head: SignedHead): Promise<void> {
+    await this.ready();
+    await this.redis.zadd(this.key, head.sequence, JSON.stringify({ ...head, at: new Date().toISOString() }));
+  }
+
+  async all(publicKey: KeyObject): Promise<SignedHead[]> {
+    await this.ready();
+    const members = await this.redis.zrange(this.key, 0, -1);
+    const out: SignedHead[] = [];
+    for (const m of members) {
+      try {
+        const h = JSON.parse(m) as SignedHead;
+        if (
+          typeof h.sequence === 'number' &&
+          typeof h.chainHash === 'string' &&
+          typeof h.signature === 'string' &&
+          checkpointValid(publicKey, h.sequence, h.chainHash, h.signature)
+        )
+          out.push({ sequence: h.sequence, chainHash: h.chainHash, signature: h.signature });
+      } catch {
+        // junk in the set: neither vouches nor accuses
+      }
+    }
+    return out;
+  }
+
+  close(): void {
+    this.redis.disconnect();
   }
 }

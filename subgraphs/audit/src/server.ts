@@ -4,8 +4,8 @@ import { AnomalyMonitor } from './anomaly-monitor.js';
 import { AuditWriter } from './audit-writer.js';
 import { BreakGlassRepository } from './break-glass-repository.js';
 import { loadCheckpointKey } from './checkpoint-key.js';
-import { headsFileOf, loadAuditConfig, type AuditConfig } from './config.js';
-import { PublishedHeads } from './published-heads.js';
+import { headsFileOf, loadAuditConfig, redisHeadsOf, type AuditConfig } from './config.js';
+import { everySink, PublishedHeads } from './published-heads.js';
 import { createContextFactory, type AuditContext } from './context.js';
 import { AuditRepository } from './repository.js';
 import { entities } from './entities/index.js';
@@ -27,12 +27,13 @@ export const auditSubgraph: SubgraphSpec<AuditContext, AuditConfig> = {
     const checkpointKey = loadCheckpointKey(config.auditCheckpointKeyFile, config.database.dataDir);
     // One writer (one chain tail) and one monitor, shared by the intake and the resolvers.
     const published = new PublishedHeads(headsFileOf(config));
+    const redisHeads = redisHeadsOf(config);
     const writer = new AuditWriter(
       db,
       checkpointKey.privateKey,
       config.auditCheckpointEvery,
       logger,
-      published,
+      everySink(published, redisHeads),
       config.alertWebhookUrl,
     );
     await writer.signHeadIfUnsigned();
@@ -60,6 +61,7 @@ export const auditSubgraph: SubgraphSpec<AuditContext, AuditConfig> = {
         checkpointKey: checkpointKey.publicKey,
         writer,
         published,
+        redisHeads,
         stateKey: loadStateKey(config.auditStateKeyFile, config.database.dataDir),
       }),
       routes: auditRoutes(deps, { grants, writer, monitor }),
@@ -68,6 +70,7 @@ export const auditSubgraph: SubgraphSpec<AuditContext, AuditConfig> = {
         // The server has stopped taking batches: let the last commit finish, then the checks it started.
         await writer.settle();
         await monitor.settle();
+        redisHeads?.close();
       },
     };
   },
@@ -84,6 +87,6 @@ export { verifyChain, type ChainStatus } from './verify-chain.js';
 export { loadCheckpointKey } from './checkpoint-key.js';
 export { AuditWriter } from './audit-writer.js';
 export { AnomalyMonitor, setAccount } from './anomaly-monitor.js';
-export { headsFileOf, loadAuditConfig, type AuditConfig } from './config.js';
-export { PublishedHeads, type SignedHead } from './published-heads.js';
+export { headsFileOf, loadAuditConfig, redisHeadsOf, type AuditConfig } from './config.js';
+export { everySink, PublishedHeads, RedisHeads, type HeadSink, type SignedHead } from './published-heads.js';
 export { consistencyProofOf, inclusionProof, verifyProof, type ProofDocument } from './proofs.js';

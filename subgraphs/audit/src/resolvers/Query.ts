@@ -108,12 +108,10 @@ export const Query: QueryResolvers = {
   verifyAuditChain: async (_root, _args, ctx) => {
     // Who checked the log, and when, is itself in the log (recorded before the answer leaves).
     await recordLogRead(ctx, 'READ', 'AuditChain', null, null, 'Query.verifyAuditChain');
-    return verifyChain(
-      ctx.db,
-      ctx.checkpointKey,
-      ctx.config.auditCheckpointEvery,
-      ctx.published.all(ctx.checkpointKey),
-    );
+    return verifyChain(ctx.db, ctx.checkpointKey, ctx.config.auditCheckpointEvery, [
+      ...ctx.published.all(ctx.checkpointKey),
+      ...((await ctx.redisHeads?.all(ctx.checkpointKey)) ?? []),
+    ]);
   },
   auditInclusionProof: async (_root, args, ctx) => {
     const id = parseId(args.recordId, 'recordId');
