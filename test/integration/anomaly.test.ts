@@ -3,34 +3,23 @@ import { createLogger, openDatabase, type AuditRecordInput } from '@ehr/common';
 import { AnomalyMonitor, AuditWriter, entities, loadCheckpointKey, migrations } from '@ehr/subgraph-audit';
 import type { DataSource } from 'typeorm';
 import { testDatabase, usingMysql, type TestDatabase } from '../helpers/database';
+import { auditRecord } from '../helpers/audit-records';
 
 const logger = createLogger('test', 'silent');
 const NOW = new Date('2026-11-24T15:30:00Z');
 
 function read(actorId: string, patientId: string, at: Date): AuditRecordInput {
-  return {
-    id: randomUUID(),
+  return auditRecord({
     occurredAt: at.toISOString(),
     actorId,
     roles: ['nurse'],
-    action: 'READ',
     auditId: 'a',
-    requestId: randomUUID(),
-    subgraph: 'patient',
     patientId,
-    entityType: 'Patient',
     entityId: patientId,
     purpose: 'TREATMENT',
     fields: [{ path: 'Patient.name', outcome: 'CLEAR' }],
-    entities: [],
-    outcome: 'CLEAR',
-    operationName: null,
-    operationHash: null,
     ipAddress: '10.0.0.2',
-    userAgent: null,
-    beforeState: null,
-    afterState: null,
-  };
+  });
 }
 
 const patients = (n: number) => Array.from({ length: n }, () => randomUUID());

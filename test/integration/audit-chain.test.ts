@@ -23,33 +23,24 @@ import { canonicalRecord, chainHash } from '../../subgraphs/audit/src/chain';
 import { rowAsInput } from '../../subgraphs/audit/src/verify-chain';
 import type { DataSource } from 'typeorm';
 import { testDatabase, usingMysql, type TestDatabase } from '../helpers/database';
+import { auditRecord } from '../helpers/audit-records';
 
 const logger = createLogger('test', 'silent');
 
 function record(i: number): AuditRecordInput {
-  return {
-    id: randomUUID(),
+  return auditRecord({
     occurredAt: new Date(Date.UTC(2026, 10, 24, 10, 0, i)).toISOString(),
     actorId: `physician-${i % 3}`,
     roles: ['physician'],
-    action: 'READ',
     auditId: `audit-${i}`,
-    requestId: randomUUID(),
-    subgraph: 'patient',
     patientId: randomUUID(),
-    entityType: 'Patient',
-    entityId: randomUUID(),
     purpose: 'TREATMENT',
     fields: [{ path: 'Patient.name', outcome: 'CLEAR' }],
-    entities: [],
-    outcome: 'CLEAR',
     operationName: 'Chart',
     operationHash: 'a'.repeat(64),
     ipAddress: '10.0.0.1',
     userAgent: 'test',
-    beforeState: null,
-    afterState: null,
-  };
+  });
 }
 
 /**
@@ -72,6 +63,25 @@ describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     await writer.append(Array.from({ length: 12 }, (_, i) => record(i)));
     await writer.append(Array.from({ length: 8 }, (_, i) => record(100 + i)));
   });
+  /**
+   * What someone who can write the tables does to hide records 13 and later: delete them and their
+   * checkpoints, and copy the signed checkpoint at 12 into the head (a tree head would not verify,
+   * so it goes too). Inside the database everything is then consistent and signed.
+   */
+  async function rollBackTo12(): Promise<void> {
+    await ds.query('DELETE FROM hipaa_audit_log WHERE sequence > 12');
+    await ds.query('DELETE FROM audit_checkpoint WHERE sequence > 12');
+    const [cp] = (await ds.query(
+      'SELECT chain_hash AS h, signature AS s FROM audit_checkpoint WHERE sequence = 12',
+    )) as {
+      h: string;
+      s: string;
+    }[];
+    await ds.query(
+      `UPDATE audit_chain_head SET sequence = 12, chain_hash = '${cp!.h}', signature = '${cp!.s}', tree_frontier = NULL, tree_root = NULL, tree_signature = NULL`,
+    );
+  }
+
   afterEach(async () => {
     await ds?.destroy();
     await db?.cleanup();
@@ -200,15 +210,7 @@ describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     expect(await verifyChain(ds, key.publicKey, 5, latest)).toMatchObject({ intact: true, checkedRecords: 22 });
     // Whoever can write the tables deletes 13..22 and copies the signed checkpoint at 12 into the
     // head: inside the database everything is consistent and signed.
-    await ds.query('DELETE FROM hipaa_audit_log WHERE sequence > 12');
-    await ds.query('DELETE FROM audit_checkpoint WHERE sequence > 12');
-    const [cp] = (await ds.query(
-      'SELECT chain_hash AS h, signature AS s FROM audit_checkpoint WHERE sequence = 12',
-    )) as {
-      h: string;
-      s: string;
-    }[];
-    await ds.query(`UPDATE audit_chain_head SET sequence = 12, chain_hash = '${cp!.h}', signature = '${cp!.s}'`);
+    await rollBackTo12();
     expect(await verifyChain(ds, key.publicKey, 5)).toMatchObject({ intact: true }); // the limit without publication
     expect(await verifyChain(ds, key.publicKey, 5, published.latest(key.publicKey))).toMatchObject({
       intact: false,
@@ -287,7 +289,7 @@ describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     const cli = path.resolve(__dirname, '../../tools/dist/audit-verify.js');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ehr-proof-'));
     const check = (doc: unknown, extra: string[] = []) => {
-      const file = path.join(dir, `${Math.random()}.json`);
+      const file = path.join(dir, `${randomUUID()}.json`);
       fs.writeFileSync(file, JSON.stringify(doc));
       const r = spawnSync(process.execPath, [cli, '--proof', file, ...extra], {
         env: { PATH: process.env.PATH, ...db.env },
@@ -357,17 +359,7 @@ describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
       await writer.append([record(970), record(971)]);
       expect((await redis.all(key.publicKey)).map((h) => h.sequence)).toEqual([22]);
       // Rows, checkpoints, head and the local heads file all rolled back or removed together.
-      await ds.query('DELETE FROM hipaa_audit_log WHERE sequence > 12');
-      await ds.query('DELETE FROM audit_checkpoint WHERE sequence > 12');
-      const [cp] = (await ds.query(
-        'SELECT chain_hash AS h, signature AS s FROM audit_checkpoint WHERE sequence = 12',
-      )) as {
-        h: string;
-        s: string;
-      }[];
-      await ds.query(
-        `UPDATE audit_chain_head SET sequence = 12, chain_hash = '${cp!.h}', signature = '${cp!.s}', tree_frontier = NULL, tree_root = NULL, tree_signature = NULL`,
-      );
+      await rollBackTo12();
       fs.rmSync(PublishedHeads.in(db.config.dataDir).file, { force: true });
       expect(await verifyChain(ds, key.publicKey, 5, await redis.all(key.publicKey))).toMatchObject({
         intact: false,

@@ -1,36 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { AuditShipper, createLogger, loadIngestKey, type AuditRecordInput } from '@ehr/common';
 import { testDatabase, type TestDatabase } from '../helpers/database';
 import { freePort } from '../helpers/ports';
 import { runSubgraph, seed, type RunningSubgraph } from '../helpers/subgraphs';
 import { demo, identityOf } from '../helpers/tokens';
+import { auditRecord } from '../helpers/audit-records';
 
 const logger = createLogger('test', 'silent');
 
 function record(i: number): AuditRecordInput {
-  return {
-    id: randomUUID(),
-    occurredAt: new Date().toISOString(),
-    actorId: 'billing-1',
-    roles: ['billing'],
-    action: 'READ',
-    auditId: `spool-${i}`,
-    requestId: randomUUID(),
-    subgraph: 'patient',
-    patientId: null,
-    entityType: 'Patient',
-    entityId: randomUUID(),
-    purpose: 'PAYMENT',
-    fields: [{ path: 'Patient.id', outcome: 'CLEAR' }],
-    entities: [],
-    outcome: 'CLEAR',
-    operationName: null,
-    operationHash: null,
-    ipAddress: '127.0.0.1',
-    userAgent: null,
-    beforeState: null,
-    afterState: null,
-  };
+  return auditRecord({ auditId: `spool-${i}` });
 }
 
 /** The spool: records survive an absent audit subgraph, keep their order, and drain at shutdown. */

@@ -1,9 +1,9 @@
 import { raiseAlert, serial, type AuditRecordInput, type Logger } from '@ehr/common';
-import { canonicalRecord, chainHash, GENESIS_HASH } from './chain.js';
+import { GENESIS_HASH, recordHash } from './chain.js';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Between, In, type DataSource, type EntityManager } from 'typeorm';
-import { checkpointValid, messageValid, signCheckpoint, signMessage } from './checkpoint-key.js';
-import { appendLeaf, decodeFrontier, encodeFrontier, leafHash, rootOfFrontier, treeHeadMessage } from './merkle.js';
+import { checkpointValid, signCheckpoint, signTreeHead, treeHeadValid } from './checkpoint-key.js';
+import { appendLeaf, decodeFrontier, encodeFrontier, leafHash, rootOfFrontier } from './merkle.js';
 import { rowAsInput, verifyChain } from './verify-chain.js';
 import type { HeadSink, SignedHead } from './published-heads.js';
 import { AuditChainHeadRecord, AuditCheckpointRecord, AuditEventRecord } from './entities/index.js';
@@ -126,10 +126,7 @@ export class AuditWriter {
       checkpointValid(this.publicKey, head.sequence, head.chainHash, head.signature) &&
       last !== null &&
       last.chainHash === head.chainHash &&
-      chainHash(
-        last.prevHash,
-        canonicalRecord({ ...rowAsInput(last), sequence: last.sequence, prevHash: last.prevHash }),
-      ) === head.chainHash;
+      recordHash(rowAsInput(last), last.sequence, last.prevHash) === head.chainHash;
     if (!vouched) throw this.damaged(head.sequence, 'the head does not vouch for the newest record');
     return head;
   }
@@ -194,7 +191,7 @@ export class AuditWriter {
         if (existing.has(r.id)) continue;
         existing.add(r.id);
         sequence++;
-        const hash = chainHash(prev, canonicalRecord({ ...r, sequence, prevHash: prev }));
+        const hash = recordHash(r, sequence, prev);
         fresh.push(
           tx.getRepository(AuditEventRecord).create({
             ...r,
@@ -231,7 +228,7 @@ export class AuditWriter {
           signature,
           treeFrontier: encodeFrontier(sequence, frontier),
           treeRoot,
-          treeSignature: signMessage(this.signingKey, treeHeadMessage(sequence, treeRoot)),
+          treeSignature: signTreeHead(this.signingKey, sequence, treeRoot),
         },
       );
       if (crossed) await this.checkpoint(tx, sequence, prev);
@@ -260,10 +257,7 @@ export class AuditWriter {
     const stored = decodeFrontier(head.treeFrontier);
     if (stored && stored.size === head.sequence) {
       const root = rootOfFrontier(stored.nodes).toString('hex');
-      const signed =
-        root === head.treeRoot &&
-        head.treeSignature !== null &&
-        messageValid(this.publicKey, treeHeadMessage(head.sequence, root), head.treeSignature);
+      const signed = root === head.treeRoot && treeHeadValid(this.publicKey, head.sequence, root, head.treeSignature);
       if (!signed) throw this.damaged(head.sequence, 'the Merkle tree head does not match its signature');
       return stored.nodes;
     }

@@ -41,3 +41,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 export function chainHash(prevHash: string, canonical: string): string {
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
+
+/** The chain hash of a record at its place: what the writer stores and every checker recomputes. */
+export function recordHash(record: AuditRecordInput, sequence: number, prevHash: string): string {
+  return chainHash(prevHash, canonicalRecord({ ...record, sequence, prevHash }));
+}

@@ -36,14 +36,18 @@ export function checkpointValid(key: KeyObject, sequence: number, chainHash: str
   }
 }
 
-/** Signs any message with the log's key (the signed tree head uses its own message, see merkle.ts). */
-export function signMessage(key: KeyObject, message: string): string {
-  return sign(null, Buffer.from(message), key).toString('base64');
+/** What a signed tree head signs: domain-separated from checkpoints (which start with a digit). */
+const treeHeadMessage = (size: number, rootHex: string) => Buffer.from(`sth:${size}:${rootHex}`);
+
+/** Signs a Merkle tree head (size, root) with the log's key. */
+export function signTreeHead(key: KeyObject, size: number, rootHex: string): string {
+  return sign(null, treeHeadMessage(size, rootHex), key).toString('base64');
 }
 
-export function messageValid(key: KeyObject, message: string, signature: string): boolean {
+export function treeHeadValid(key: KeyObject, size: number, rootHex: string, signature: string | null): boolean {
+  if (!signature) return false;
   try {
-    return verify(null, Buffer.from(message), key, Buffer.from(signature, 'base64'));
+    return verify(null, treeHeadMessage(size, rootHex), key, Buffer.from(signature, 'base64'));
   } catch {
     return false;
   }

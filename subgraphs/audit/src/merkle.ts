@@ -160,9 +160,6 @@ export function verifyConsistency(
   return sn === 0 && fr.equals(oldRoot) && sr.equals(newRoot);
 }
 
-/** What a signed tree head signs: domain-separated from chain checkpoints. */
-export const treeHeadMessage = (size: number, rootHex: string) => `sth:${size}:${rootHex}`;
-
 /** The right edge as the head row keeps it: the tree's size with its subtree roots. */
 export interface StoredFrontier {
   size: number;

@@ -1,18 +1,10 @@
 import type { KeyObject } from 'node:crypto';
 import type { AuditRecordInput } from '@ehr/common';
 import { Between, type DataSource } from 'typeorm';
-import { canonicalRecord, chainHash } from './chain.js';
-import { messageValid } from './checkpoint-key.js';
+import { recordHash } from './chain.js';
+import { treeHeadValid } from './checkpoint-key.js';
 import { AuditChainHeadRecord, AuditEventRecord } from './entities/index.js';
-import {
-  consistencyProof,
-  inclusionPath,
-  leafHash,
-  rootOf,
-  treeHeadMessage,
-  verifyConsistency,
-  verifyInclusion,
-} from './merkle.js';
+import { consistencyProof, inclusionPath, leafHash, rootOf, verifyConsistency, verifyInclusion } from './merkle.js';
 import { rowAsInput } from './verify-chain.js';
 
 /** A proof as an auditor keeps it: self-contained, checked offline with the log's public key. */
@@ -117,16 +109,13 @@ export function verifyProof(
   const root = hex(th?.root);
   if (doc?.version !== 1 || !th || !root || !Number.isInteger(th.size) || th.size < 1)
     return { valid: false, reason: 'not a proof document' };
-  if (typeof th.signature !== 'string' || !messageValid(publicKey, treeHeadMessage(th.size, th.root), th.signature))
+  if (typeof th.signature !== 'string' || !treeHeadValid(publicKey, th.size, th.root, th.signature))
     return { valid: false, reason: 'the tree head is not signed by this key' };
   if (doc.kind === 'inclusion') {
     const r = doc.record;
     if (!r || typeof r.prevHash !== 'string' || !Number.isInteger(r.sequence))
       return { valid: false, reason: 'no record in the proof' };
-    const recomputed = chainHash(
-      r.prevHash,
-      canonicalRecord({ ...r.content, sequence: r.sequence, prevHash: r.prevHash }),
-    );
+    const recomputed = recordHash(r.content, r.sequence, r.prevHash);
     if (recomputed !== r.chainHash)
       return { valid: false, reason: "the record's content does not hash to its chain hash" };
     const path = (doc.path ?? []).map(hex);

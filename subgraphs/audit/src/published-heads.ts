@@ -40,20 +40,10 @@ export class PublishedHeads {
    */
   all(publicKey: KeyObject): SignedHead[] {
     if (!fs.existsSync(this.file)) return [];
-    const out: SignedHead[] = [];
-    for (const line of fs.readFileSync(this.file, 'utf8').split('\n')) {
-      if (!line) continue;
-      try {
-        const h = JSON.parse(line) as SignedHead;
-        if (typeof h.sequence !== 'number' || typeof h.chainHash !== 'string' || typeof h.signature !== 'string')
-          continue;
-        if (checkpointValid(publicKey, h.sequence, h.chainHash, h.signature))
-          out.push({ sequence: h.sequence, chainHash: h.chainHash, signature: h.signature });
-      } catch {
-        // A torn last line from a crash mid-append, or junk.
-      }
-    }
-    return out;
+    return fs
+      .readFileSync(this.file, 'utf8')
+      .split('\n')
+      .flatMap((line) => signedHead(line, publicKey) ?? []);
   }
 
   /** The highest head in the file whose signature verifies. */
@@ -62,6 +52,24 @@ export class PublishedHeads {
       (best, h) => (!best || h.sequence > best.sequence ? h : best),
       undefined,
     );
+  }
+}
+
+/**
+ * One published head (a line of the file, a member of the Redis set) if its signature verifies;
+ * a torn, unsigned or forged one can neither vouch for nor accuse the log.
+ */
+function signedHead(text: string, publicKey: KeyObject): SignedHead | undefined {
+  if (!text) return undefined;
+  try {
+    const h = JSON.parse(text) as Partial<SignedHead>;
+    if (typeof h.sequence !== 'number' || typeof h.chainHash !== 'string' || typeof h.signature !== 'string')
+      return undefined;
+    return checkpointValid(publicKey, h.sequence, h.chainHash, h.signature)
+      ? { sequence: h.sequence, chainHash: h.chainHash, signature: h.signature }
+      : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -113,23 +121,7 @@ export class RedisHeads implements HeadSink {
 
   async all(publicKey: KeyObject): Promise<SignedHead[]> {
     await this.ready();
-    const members = await this.redis.zrange(this.key, 0, -1);
-    const out: SignedHead[] = [];
-    for (const m of members) {
-      try {
-        const h = JSON.parse(m) as SignedHead;
-        if (
-          typeof h.sequence === 'number' &&
-          typeof h.chainHash === 'string' &&
-          typeof h.signature === 'string' &&
-          checkpointValid(publicKey, h.sequence, h.chainHash, h.signature)
-        )
-          out.push({ sequence: h.sequence, chainHash: h.chainHash, signature: h.signature });
-      } catch {
-        // junk in the set: neither vouches nor accuses
-      }
-    }
-    return out;
+    return (await this.redis.zrange(this.key, 0, -1)).flatMap((m) => signedHead(m, publicKey) ?? []);
   }
 
   close(): void {

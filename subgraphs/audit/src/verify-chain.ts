@@ -1,9 +1,9 @@
 import type { AuditRecordInput } from '@ehr/common';
-import { canonicalRecord, chainHash, GENESIS_HASH } from './chain.js';
+import { GENESIS_HASH, recordHash } from './chain.js';
 import type { KeyObject } from 'node:crypto';
 import { Between, LessThanOrEqual, MoreThan, type DataSource } from 'typeorm';
-import { checkpointValid, messageValid } from './checkpoint-key.js';
-import { appendLeaf, decodeFrontier, leafHash, rootOfFrontier, treeHeadMessage } from './merkle.js';
+import { checkpointValid, treeHeadValid } from './checkpoint-key.js';
+import { appendLeaf, decodeFrontier, leafHash, rootOfFrontier } from './merkle.js';
 import type { SignedHead } from './published-heads.js';
 import { AuditChainHeadRecord, AuditCheckpointRecord, AuditEventRecord } from './entities/index.js';
 
@@ -115,7 +115,7 @@ export async function verifyChain(
       if (broken !== null) continue;
       checked++;
       const input = rowAsInput(row);
-      const recomputed = chainHash(prev, canonicalRecord({ ...input, sequence: row.sequence, prevHash: prev }));
+      const recomputed = recordHash(input, row.sequence, prev);
       if (row.sequence !== expected || row.prevHash !== prev || row.chainHash !== recomputed) {
         broken = Math.min(row.sequence, expected);
         continue;
@@ -172,8 +172,7 @@ export async function verifyChain(
       if (
         head.treeRoot !== root ||
         rootOfFrontier(kept.nodes).toString('hex') !== root ||
-        !head.treeSignature ||
-        !messageValid(publicKey, treeHeadMessage(end, root), head.treeSignature)
+        !treeHeadValid(publicKey, end, root, head.treeSignature)
       )
         broken = vouched + 1;
     }

@@ -16,7 +16,7 @@ import {
   type EntityAccess,
   type Outcome,
 } from './record.js';
-import { accessFromResponse, worstOutcome, type RowAccess, type WalkError } from './response-walk.js';
+import { accessFromResponse, errorOutcome, worstOutcome, type RowAccess, type WalkError } from './response-walk.js';
 import type { AuditShipper } from './shipper.js';
 
 export interface AuditedContext extends BaseContext {
@@ -24,8 +24,6 @@ export interface AuditedContext extends BaseContext {
   access: Access;
   audit: AccessCollector;
 }
-
-const REFUSALS = new Set(['FORBIDDEN', 'NOT_FOUND', 'BREAK_GLASS_REQUIRED']);
 
 /**
  * Records every access a data subgraph serves and holds the response until the records are
@@ -175,13 +173,7 @@ export function auditPlugin(options: {
               const fields = [...new Map(roots.map(([t, f]) => [`${t}.${f}`, [t, f] as const])).values()].map(
                 ([t, f]) => {
                   const code = rootErrors.get(f);
-                  const outcome =
-                    code === undefined
-                      ? outcomeOf(t, f)
-                      : REFUSALS.has(code)
-                        ? ACCESS_OUTCOMES.denied
-                        : ACCESS_OUTCOMES.error;
-                  return { path: `${t}.${f}`, outcome };
+                  return { path: `${t}.${f}`, outcome: code === undefined ? outcomeOf(t, f) : errorOutcome(code) };
                 },
               );
               records.push(

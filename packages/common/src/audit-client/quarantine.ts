@@ -18,7 +18,8 @@ export interface QuarantinedBatch {
 
 export type QuarantineSummary = Omit<QuarantinedBatch, 'records'> & { recordCount: number };
 
-const ID = /^[0-9a-f-]{36}$/;
+/** `<sender>.<uuid>`: the sender is in the name, so a sender finds its own batches without reading any. */
+const ID = /^[a-z][a-z0-9-]{0,31}\.[0-9a-f-]{36}$/;
 
 /**
  * The set-aside shelf under DATA_DIR/audit-quarantine: one durable file per refused batch (fsync'd
@@ -33,7 +34,7 @@ export class AuditQuarantine {
   }
 
   private file(id: string): string {
-    if (!ID.test(id)) throw new RangeError('a quarantine id is a UUID (see `npm run audit:quarantine -- list`)');
+    if (!ID.test(id)) throw new RangeError('not a quarantine id (see `npm run audit:quarantine -- list`)');
     return path.join(this.dir, `${id}.json`);
   }
 
@@ -44,7 +45,7 @@ export class AuditQuarantine {
       await fsyncDir(path.dirname(this.dir));
     }
     const batch: QuarantinedBatch = {
-      id: randomUUID(),
+      id: `${subgraph}.${randomUUID()}`,
       subgraph,
       quarantinedAt: new Date().toISOString(),
       status,
@@ -57,13 +58,7 @@ export class AuditQuarantine {
 
   /** The ids of the batches one sender set aside. */
   idsOf(subgraph: string): string[] {
-    return this.ids().filter((id) => {
-      try {
-        return this.read(id).subgraph === subgraph;
-      } catch {
-        return false;
-      }
-    });
+    return this.ids().filter((id) => id.startsWith(`${subgraph}.`));
   }
 
   ids(): string[] {

@@ -40,6 +40,10 @@ export const worstOutcome = (a: Outcome | undefined, b: Outcome): Outcome =>
 /** Codes that mean "refused": the policy (FORBIDDEN) or the record scope. Anything else is ERROR. */
 const REFUSALS = new Set(['FORBIDDEN', 'NOT_FOUND', 'BREAK_GLASS_REQUIRED']);
 
+/** The outcome an error with this code stands for. */
+export const errorOutcome = (code: unknown): Outcome =>
+  typeof code === 'string' && REFUSALS.has(code) ? ACCESS_OUTCOMES.denied : ACCESS_OUTCOMES.error;
+
 type Variables = Record<string, unknown>;
 
 /**
@@ -178,7 +182,7 @@ export function accessFromResponse(input: {
       if (target) {
         if (code !== undefined) {
           attributed.add(childAt);
-          note(target, fieldPath, REFUSALS.has(code) ? ACCESS_OUTCOMES.denied : ACCESS_OUTCOMES.error);
+          note(target, fieldPath, errorOutcome(code));
         } else if (child !== null && child !== undefined && owner) note(target, fieldPath, outcomeOf(type.name, name));
       }
       if (child === null || typeof child !== 'object') continue;
@@ -198,7 +202,7 @@ export function accessFromResponse(input: {
           const itemError = errorAt.get(itemAt);
           if (ref && itemError !== undefined) {
             attributed.add(itemAt);
-            note(rowFor(ref), fieldPath, REFUSALS.has(itemError) ? ACCESS_OUTCOMES.denied : ACCESS_OUTCOMES.error);
+            note(rowFor(ref), fieldPath, errorOutcome(itemError));
           }
           return;
         }
@@ -259,12 +263,7 @@ export function accessFromResponse(input: {
       const key = e.path[n];
       if (!ref || typeof key !== 'string') continue;
       const name = fieldNameAt(e.path.slice(0, n), key, ref.entityType);
-      if (name)
-        note(
-          rowFor(ref),
-          `${ref.entityType}.${name}`,
-          REFUSALS.has(code) ? ACCESS_OUTCOMES.denied : ACCESS_OUTCOMES.error,
-        );
+      if (name) note(rowFor(ref), `${ref.entityType}.${name}`, errorOutcome(code));
       break;
     }
   }
