@@ -1,3 +1,4 @@
+import type { GraphQLError } from 'graphql';
 import { badInput, decodeCursor, encodeCursor, forbidden, openState, parseFirst, parseId } from '@ehr/common';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import type { AuditContext } from '../context.js';
@@ -106,12 +107,27 @@ export const Query: QueryResolvers = {
     return eventPage(ctx, { patientId: ctx.identity.patientId, excludeLogReads: true }, args.first, args.after);
   },
   verifyAuditChain: async (_root, _args, ctx) => {
-    // Who checked the log, and when, is itself in the log (recorded before the answer leaves).
-    await recordLogRead(ctx, 'READ', 'AuditChain', null, null, 'Query.verifyAuditChain');
-    return verifyChain(ctx.db, ctx.checkpointKey, ctx.config.auditCheckpointEvery, [
+    const status = await verifyChain(ctx.db, ctx.checkpointKey, ctx.config.auditCheckpointEvery, [
       ...ctx.published.all(ctx.checkpointKey),
       ...((await ctx.redisHeads?.all(ctx.checkpointKey)) ?? []),
     ]);
+    // Who checked the log, and when, is itself in the log (recorded before the answer leaves). A
+    // damaged log refuses that write; the status that says so is the one answer still given,
+    // and the check is then in the service log (ids only) instead.
+    try {
+      await recordLogRead(ctx, 'READ', 'AuditChain', null, null, 'Query.verifyAuditChain');
+    } catch (err) {
+      if (status.intact || (err as GraphQLError).extensions?.code !== 'AUDIT_UNAVAILABLE') throw err;
+      ctx.logger.warn(
+        {
+          actorId: ctx.identity.sub,
+          requestId: ctx.identity.requestId,
+          firstBrokenSequence: status.firstBrokenSequence,
+        },
+        'verifyAuditChain answered unrecorded: the log refuses writes',
+      );
+    }
+    return status;
   },
   auditInclusionProof: async (_root, args, ctx) => {
     const id = parseId(args.recordId, 'recordId');
