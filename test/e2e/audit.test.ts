@@ -363,6 +363,27 @@ describe(`the audit trail through the gateway (${usingMysql ? 'MySQL' : 'SQLite'
     );
   });
 
+  it("gives the patient a proof for each entry of their history that checks offline against the log's key", async () => {
+    const { body } = await stack.query<{
+      accessHistory: { nodes: { id: string; proof: { kind: string; document: string } }[] };
+    }>('{ accessHistory(first: 20) { nodes { id proof { kind document } } } }', undefined, 'patient-1');
+    expect(body.errors).toBeUndefined();
+    const nodes = body.data!.accessHistory.nodes;
+    expect(nodes.length).toBeGreaterThan(0);
+    const { publicKey } = loadCheckpointKey(undefined, stack.db.config.dataDir);
+    const patient = stack.data.identities.find((x) => x.sub === 'patient-1')!.patient_id!;
+    for (const n of nodes) {
+      const doc = JSON.parse(n.proof.document) as Parameters<typeof verifyProof>[0];
+      expect(verifyProof(doc, publicKey)).toMatchObject({ valid: true });
+      // The proof is of this very entry, about this patient, and of nothing about anyone else.
+      expect(doc.record!.content).toMatchObject({ id: n.id, patientId: patient });
+    }
+    // An entry whose proof was edited (another patient's id put in) no longer checks.
+    const forged = JSON.parse(nodes[0]!.proof.document) as Parameters<typeof verifyProof>[0];
+    forged.record!.content.patientId = stack.data.identities.find((x) => x.sub === 'patient-2')!.patient_id!;
+    expect(verifyProof(forged, publicKey)).toMatchObject({ valid: false });
+  });
+
   it('verifies the chain through the API, for auditors only', async () => {
     const { body } = await stack.query<{ verifyAuditChain: { intact: boolean; checkedRecords: number } }>(
       '{ verifyAuditChain { intact checkedRecords firstBrokenSequence } }',

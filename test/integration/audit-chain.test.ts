@@ -18,7 +18,8 @@ import {
   verifyChain,
   verifyProof,
 } from '@ehr/subgraph-audit';
-import { encodeFrontier, leafHash } from '../../subgraphs/audit/src/merkle';
+import { encodeFrontier, leafHash, rootOf } from '../../subgraphs/audit/src/merkle';
+import { inclusionProofs } from '../../subgraphs/audit/src/proofs';
 import { canonicalRecord, chainHash } from '../../subgraphs/audit/src/chain';
 import { rowAsInput } from '../../subgraphs/audit/src/verify-chain';
 import type { DataSource } from 'typeorm';
@@ -325,6 +326,54 @@ describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     await ds.query(`UPDATE hipaa_audit_log SET user_id = 'someone-else' WHERE sequence = 3`);
     await ds.query(`UPDATE hipaa_audit_log SET chain_hash = '${'d'.repeat(64)}' WHERE sequence = 3`);
     await expect(inclusionProof(ds, row!.id)).rejects.toThrow(/does not match its signed tree head/);
+  });
+
+  it('proves records of a log larger than a chunk from stored chunk roots, and never over a changed one', async () => {
+    for (let b = 0; b < 6; b++) await writer.append(Array.from({ length: 450 }, (_, i) => record(1000 + b * 450 + i)));
+    const size = 20 + 6 * 450;
+    const idAt = async (seq: number) =>
+      ((await ds.query(`SELECT log_id AS id FROM hipaa_audit_log WHERE sequence = ${seq}`)) as { id: string }[])[0]!.id;
+    const ids = [await idAt(5), await idAt(1500), await idAt(size)];
+    const proofs = await inclusionProofs(ds, [...ids, randomUUID()]);
+    expect(proofs[3]).toBeNull();
+    for (const p of proofs.slice(0, 3)) {
+      expect(p!.treeHead.size).toBe(size);
+      expect(p!.path!.length).toBeLessThanOrEqual(Math.ceil(Math.log2(size)));
+      expect(verifyProof(p!, key.publicKey)).toMatchObject({ valid: true });
+    }
+    // The first proofs stored the roots of the two complete chunks.
+    const chunks = () =>
+      ds.query('SELECT chunk_index AS c, root AS r FROM audit_tree_chunk ORDER BY chunk_index') as Promise<
+        { c: number; r: string }[]
+      >;
+    const stored = await chunks();
+    expect(stored.map((c) => Number(c.c))).toEqual([0, 1]);
+
+    // The earlier tree's root, computed here from every row, anchors a consistency proof.
+    const hashes = (await ds.query(
+      `SELECT chain_hash AS h FROM hipaa_audit_log WHERE sequence <= 1100 ORDER BY sequence`,
+    )) as { h: string }[];
+    const kept = rootOf(hashes.map((r) => leafHash(r.h))).toString('hex');
+    const consistency = await consistencyProofOf(ds, 1100, size);
+    expect(consistency.fromRoot).toBe(kept);
+    expect(verifyProof(consistency, key.publicKey, kept)).toMatchObject({ valid: true });
+
+    // A changed stored root is found (the rebuilt root no longer matches the signed one), dropped and recomputed.
+    await ds.query(`UPDATE audit_tree_chunk SET root = '${'7'.repeat(64)}' WHERE chunk_index = 0`);
+    expect(verifyProof((await inclusionProofs(ds, [ids[1]!]))[0]!, key.publicKey)).toMatchObject({ valid: true });
+    // So is one that only disagrees with the leaves a proof reads (its chunk's records).
+    await ds.query(`UPDATE audit_tree_chunk SET root = '${'8'.repeat(64)}' WHERE chunk_index = 1`);
+    expect(verifyProof((await inclusionProofs(ds, [ids[1]!]))[0]!, key.publicKey)).toMatchObject({ valid: true });
+    expect(await chunks()).toEqual(stored);
+
+    // A record changed in the log: no proof is given for any record of its chunk (their leaves
+    // no longer rebuild the signed root). A record elsewhere still is in the log as it was
+    // signed, and its proof says exactly that (verifyAuditChain reports the change).
+    await ds.query(`UPDATE hipaa_audit_log SET chain_hash = '${'d'.repeat(64)}' WHERE sequence = 1500`);
+    await expect(inclusionProofs(ds, [await idAt(1499)])).rejects.toThrow(/does not match its signed tree head/);
+    expect(verifyProof((await inclusionProofs(ds, [ids[0]!]))[0]!, key.publicKey)).toMatchObject({ valid: true });
+    await ds.query(`DELETE FROM hipaa_audit_log WHERE sequence = 2050`);
+    await expect(inclusionProofs(ds, [await idAt(2051)])).rejects.toThrow(/missing/);
   });
 
   it('refuses to extend a Merkle tree edge that was changed, and rebuilds a missing one only over a verified log', async () => {

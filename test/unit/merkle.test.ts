@@ -10,6 +10,7 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../../subgraphs/audit/src/merkle';
+import { chunkedView } from '../../subgraphs/audit/src/signed-tree';
 
 const leaves = (n: number) =>
   Array.from({ length: n }, (_, i) => leafHash(createHash('sha256').update(String(i)).digest('hex')));
@@ -59,6 +60,30 @@ describe('the audit log Merkle tree (RFC 6962)', () => {
         expect(verifyConsistency(m, n, rootOf(rewritten.slice(0, m)), rootOf(d), proof)).toBe(false);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('gives the same proofs from stored chunk roots and two chunks of leaves as from every leaf (generated)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.constantFrom(2, 4, 8, 32), fc.nat(), (n, chunk, a) => {
+        const d = leaves(n);
+        const full = Math.floor(n / chunk);
+        const roots = Array.from({ length: full }, (_, c) => rootOf(d.slice(c * chunk, (c + 1) * chunk)));
+        // Only the leaves of the chunks a proof for m (and m - 1) needs, and of the incomplete tail.
+        const m = a % n;
+        const loaded = new Map<number, Buffer>();
+        for (const c of new Set([Math.floor(m / chunk), Math.floor(Math.max(0, m - 1) / chunk), full])) {
+          for (let i = c * chunk; i < Math.min(n, (c + 1) * chunk); i++) loaded.set(i, d[i]!);
+        }
+        const view = chunkedView(n, roots, loaded, chunk);
+        expect(view.root(0, n).equals(rootOf(d))).toBe(true);
+        expect(inclusionPath(m, view)).toEqual(inclusionPath(m, d));
+        if (m > 0) {
+          expect(view.root(0, m).equals(rootOf(d.slice(0, m)))).toBe(true);
+          expect(consistencyProof(m, view)).toEqual(consistencyProof(m, d));
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

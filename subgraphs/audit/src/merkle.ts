@@ -32,12 +32,45 @@ function split(n: number): number {
   return k;
 }
 
+/**
+ * A tree as proofs see it: its size and the root of any range of its leaves. Proofs only ever ask
+ * for ranges RFC 6962's recursion produces, and a perfect one of 2^k leaves always starts at a
+ * multiple of 2^k, so a view may answer those from stored subtree roots instead of leaves.
+ */
+export interface TreeView {
+  size: number;
+  root(lo: number, hi: number): Buffer;
+}
+
+/** The view over leaves held in memory. */
+export function leavesView(leaves: readonly Buffer[]): TreeView {
+  return { size: leaves.length, root: (lo, hi) => rootOf(leaves.slice(lo, hi)) };
+}
+
 /** MTH(D[n]): the root of the leaves given. The empty tree's root is SHA-256 of nothing. */
 export function rootOf(leaves: readonly Buffer[]): Buffer {
   if (leaves.length === 0) return sha256();
   if (leaves.length === 1) return leaves[0]!;
   const k = split(leaves.length);
   return nodeHash(rootOf(leaves.slice(0, k)), rootOf(leaves.slice(k)));
+}
+
+/** MTH over a range, by the same split, with `perfect` answering the aligned power-of-two ranges it can. */
+export function rangeRoot(
+  lo: number,
+  hi: number,
+  leaf: (i: number) => Buffer,
+  perfect: (lo: number, size: number) => Buffer | undefined,
+): Buffer {
+  const n = hi - lo;
+  if (n <= 0) return sha256();
+  if (n === 1) return leaf(lo);
+  if ((n & (n - 1)) === 0) {
+    const known = perfect(lo, n);
+    if (known) return known;
+  }
+  const k = split(n);
+  return nodeHash(rangeRoot(lo, lo + k, leaf, perfect), rangeRoot(lo + k, hi, leaf, perfect));
 }
 
 /**
@@ -64,27 +97,32 @@ export function rootOfFrontier(frontier: readonly Buffer[]): Buffer {
 }
 
 /** PATH(m, D[n]): the hashes that take leaf m to the root (RFC 6962, 2.1.1). */
-export function inclusionPath(m: number, leaves: readonly Buffer[]): Buffer[] {
-  const n = leaves.length;
-  if (n <= 1) return [];
-  const k = split(n);
-  return m < k
-    ? [...inclusionPath(m, leaves.slice(0, k)), rootOf(leaves.slice(k))]
-    : [...inclusionPath(m - k, leaves.slice(k)), rootOf(leaves.slice(0, k))];
+export function inclusionPath(m: number, tree: readonly Buffer[] | TreeView): Buffer[] {
+  const view = Array.isArray(tree) ? leavesView(tree) : (tree as TreeView);
+  const path = (m: number, lo: number, hi: number): Buffer[] => {
+    const n = hi - lo;
+    if (n <= 1) return [];
+    const k = split(n);
+    return m < k
+      ? [...path(m, lo, lo + k), view.root(lo + k, hi)]
+      : [...path(m - k, lo + k, hi), view.root(lo, lo + k)];
+  };
+  return path(m, 0, view.size);
 }
 
 /** PROOF(m, D[n]): the hashes that show the tree of the first m leaves is a prefix (RFC 6962, 2.1.2). */
-export function consistencyProof(m: number, leaves: readonly Buffer[]): Buffer[] {
-  const subproof = (m: number, d: readonly Buffer[], complete: boolean): Buffer[] => {
-    const n = d.length;
-    if (m === n) return complete ? [] : [rootOf(d)];
+export function consistencyProof(m: number, tree: readonly Buffer[] | TreeView): Buffer[] {
+  const view = Array.isArray(tree) ? leavesView(tree) : (tree as TreeView);
+  const subproof = (m: number, lo: number, hi: number, complete: boolean): Buffer[] => {
+    const n = hi - lo;
+    if (m === n) return complete ? [] : [view.root(lo, hi)];
     const k = split(n);
     return m <= k
-      ? [...subproof(m, d.slice(0, k), complete), rootOf(d.slice(k))]
-      : [...subproof(m - k, d.slice(k), false), rootOf(d.slice(0, k))];
+      ? [...subproof(m, lo, lo + k, complete), view.root(lo + k, hi)]
+      : [...subproof(m - k, lo + k, hi, false), view.root(lo, lo + k)];
   };
-  if (m <= 0 || m >= leaves.length) return [];
-  return subproof(m, leaves, true);
+  if (m <= 0 || m >= view.size) return [];
+  return subproof(m, 0, view.size, true);
 }
 
 /** Checks an inclusion proof (RFC 9162, 2.1.3.2): leaf `index` of a tree of `size` leaves has `root`. */

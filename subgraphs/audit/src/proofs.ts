@@ -1,10 +1,11 @@
 import type { KeyObject } from 'node:crypto';
 import type { AuditRecordInput } from '@ehr/common';
-import { Between, type DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { recordHash } from './chain.js';
 import { treeHeadValid } from './checkpoint-key.js';
-import { AuditChainHeadRecord, AuditEventRecord } from './entities/index.js';
-import { consistencyProof, inclusionPath, leafHash, rootOf, verifyConsistency, verifyInclusion } from './merkle.js';
+import { AuditEventRecord, type AuditChainHeadRecord } from './entities/index.js';
+import { consistencyProof, inclusionPath, leafHash, verifyConsistency, verifyInclusion } from './merkle.js';
+import { ProofUnavailableError, signedTree, type SignedTree } from './signed-tree.js';
 import { rowAsInput } from './verify-chain.js';
 
 /** A proof as an auditor keeps it: self-contained, checked offline with the log's public key. */
@@ -23,71 +24,68 @@ export interface ProofDocument {
   proof?: string[];
 }
 
-/** The log no longer matches the tree head signed when it was written. */
-export class ProofUnavailableError extends Error {
-  override name = 'ProofUnavailableError';
-}
-
-async function signedTree(db: DataSource): Promise<{ head: AuditChainHeadRecord; leaves: Buffer[] }> {
-  const head = await db.getRepository(AuditChainHeadRecord).findOneBy({ id: 1 });
-  if (!head || head.sequence === 0 || !head.treeRoot || !head.treeSignature) {
-    throw new ProofUnavailableError('the log has no signed tree head yet');
-  }
-  const leaves: Buffer[] = [];
-  for (let from = 1; from <= head.sequence; from += 5000) {
-    const rows = await db.getRepository(AuditEventRecord).find({
-      select: { sequence: true, chainHash: true },
-      where: { sequence: Between(from, Math.min(head.sequence, from + 4999)) },
-      order: { sequence: 'ASC' },
-    });
-    for (const r of rows) leaves.push(leafHash(r.chainHash));
-  }
-  // Proofs are only given over the log as it was signed: a changed row changes the root.
-  if (leaves.length !== head.sequence || rootOf(leaves).toString('hex') !== head.treeRoot) {
-    throw new ProofUnavailableError('the log does not match its signed tree head; run npm run audit:verify');
-  }
-  return { head, leaves };
-}
-
 const treeHeadOf = (head: AuditChainHeadRecord) => ({
   size: head.sequence,
   root: head.treeRoot!,
   signature: head.treeSignature!,
 });
 
-/** That one record is in the log under the latest signed tree head. Null if there is no such record. */
-export async function inclusionProof(db: DataSource, recordId: string): Promise<ProofDocument | null> {
-  const row = await db.getRepository(AuditEventRecord).findOneBy({ id: recordId });
-  if (!row) return null;
-  const { head, leaves } = await signedTree(db);
-  if (row.sequence > head.sequence) throw new ProofUnavailableError('the record is above the signed tree head');
+export { ProofUnavailableError };
+
+function inclusionOf(tree: SignedTree, row: AuditEventRecord): ProofDocument {
+  if (row.sequence > tree.head.sequence) throw new ProofUnavailableError('the record is above the signed tree head');
   const index = row.sequence - 1;
   return {
     version: 1,
     kind: 'inclusion',
-    treeHead: treeHeadOf(head),
+    treeHead: treeHeadOf(tree.head),
     record: { sequence: row.sequence, prevHash: row.prevHash, chainHash: row.chainHash, content: rowAsInput(row) },
     leafIndex: index,
-    path: inclusionPath(index, leaves).map((b) => b.toString('hex')),
+    path: inclusionPath(index, tree.view).map((b) => b.toString('hex')),
   };
+}
+
+/** That one record is in the log under the latest signed tree head. Null if there is no such record. */
+export async function inclusionProof(db: DataSource, recordId: string): Promise<ProofDocument | null> {
+  return (await inclusionProofs(db, [recordId]))[0] ?? null;
+}
+
+/**
+ * Proofs for several records under one signed tree head, read once (a page of a patient's access
+ * history): the chunk roots plus the chunks of leaves those records sit in. Null for an unknown id.
+ */
+export async function inclusionProofs(db: DataSource, recordIds: readonly string[]): Promise<(ProofDocument | null)[]> {
+  const rows = recordIds.length
+    ? await db.getRepository(AuditEventRecord).findBy({ id: In([...new Set(recordIds)]) })
+    : [];
+  if (rows.length === 0) return recordIds.map(() => null);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const tree = await signedTree(
+    db,
+    rows.map((r) => r.sequence - 1),
+  );
+  return recordIds.map((id) => {
+    const row = byId.get(id);
+    return row ? inclusionOf(tree, row) : null;
+  });
 }
 
 /** That the log of `toSize` records (the latest signed tree head) extends the one of `fromSize`. */
 export async function consistencyProofOf(db: DataSource, fromSize: number, toSize: number): Promise<ProofDocument> {
-  const { head, leaves } = await signedTree(db);
-  if (toSize !== head.sequence) {
-    throw new ProofUnavailableError(`toSize must be the latest signed tree head's size (${head.sequence})`);
-  }
   if (!Number.isInteger(fromSize) || fromSize < 1 || fromSize > toSize) {
     throw new ProofUnavailableError('fromSize must be between 1 and toSize');
+  }
+  const { head, view } = await signedTree(db, [fromSize - 1, fromSize]);
+  if (toSize !== head.sequence) {
+    throw new ProofUnavailableError(`toSize must be the latest signed tree head's size (${head.sequence})`);
   }
   return {
     version: 1,
     kind: 'consistency',
     treeHead: treeHeadOf(head),
     fromSize,
-    fromRoot: rootOf(leaves.slice(0, fromSize)).toString('hex'),
-    proof: consistencyProof(fromSize, leaves).map((b) => b.toString('hex')),
+    fromRoot: view.root(0, fromSize).toString('hex'),
+    proof: consistencyProof(fromSize, view).map((b) => b.toString('hex')),
   };
 }
 

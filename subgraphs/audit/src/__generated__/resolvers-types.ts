@@ -57,6 +57,12 @@ export type AuditEvent = {
   /** The most restrictive field outcome of the event. */
   outcome: Scalars['String']['output'];
   patientId?: Maybe<Scalars['ID']['output']>;
+  /**
+   * That this record is in the signed log: an RFC 6962 inclusion proof under the latest signed tree
+   * head. Keep its document and check it offline with npm run audit:verify -- --proof FILE and the
+   * log's public key; a record changed or removed later no longer matches it.
+   */
+  proof?: Maybe<AuditProof>;
   purpose?: Maybe<Scalars['String']['output']>;
   /** Position in the hash chain. */
   sequence: Scalars['Int']['output'];
@@ -430,6 +436,7 @@ export type AuditEventResolvers<ContextType = AuditContext, ParentType extends R
   occurredAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   patientId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  proof?: Resolver<Maybe<ResolversTypes['AuditProof']>, ParentType, ContextType>;
   purpose?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   subgraph?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -50,3 +50,19 @@ export class AuditCheckpointRecord {
   @Column({ name: 'created_at', type: 'varchar', length: 32 })
   createdAt: string;
 }
+
+/**
+ * The root of each complete run of 1,024 records (leaves chunk*1024 .. +1023 of the Merkle tree),
+ * kept so that a proof reads O(n/1024) roots and two chunks of leaves, not the whole log. Filled
+ * lazily by the first proof that needs a chunk; trusted by nobody: a proof is only given when the
+ * root built from these equals the signed tree head, and a chunk whose leaves are read is checked
+ * against them.
+ */
+@Entity({ name: 'audit_tree_chunk' })
+export class AuditTreeChunkRecord {
+  @PrimaryColumn({ name: 'chunk_index', type: 'int' })
+  chunkIndex: number;
+
+  @Column({ type: 'varchar', length: 64 })
+  root: string;
+}

@@ -1,4 +1,4 @@
-import { AuditChainHeadRecord, AuditCheckpointRecord } from './audit-chain.js';
+import { AuditChainHeadRecord, AuditCheckpointRecord, AuditTreeChunkRecord } from './audit-chain.js';
 import { AuditEventRecord } from './audit-event.js';
 import { BreakGlassGrantRecord } from './break-glass-grant.js';
 import { AccountStatusRecord, SecurityIncidentRecord } from './security.js';
@@ -8,6 +8,7 @@ export {
   AccountStatusRecord,
   AuditChainHeadRecord,
   AuditCheckpointRecord,
+  AuditTreeChunkRecord,
   BreakGlassGrantRecord,
   SecurityIncidentRecord,
 };
@@ -16,6 +17,7 @@ export const entities = [
   BreakGlassGrantRecord,
   AuditChainHeadRecord,
   AuditCheckpointRecord,
+  AuditTreeChunkRecord,
   SecurityIncidentRecord,
   AccountStatusRecord,
 ];

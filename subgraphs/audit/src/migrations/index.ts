@@ -7,6 +7,7 @@ import { SignChainHead1764500000000 } from './1764500000000-sign-chain-head.js';
 import { AuditEntities1764600000000 } from './1764600000000-audit-entities.js';
 import { WidenAuditColumns1764700000000 } from './1764700000000-widen-audit-columns.js';
 import { AuditTreeHead1764800000000 } from './1764800000000-audit-tree-head.js';
+import { AuditTreeChunks1764900000000 } from './1764900000000-audit-tree-chunks.js';
 
 /** In order; each runs once, recorded in schema_migrations. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   AuditEntities1764600000000,
   WidenAuditColumns1764700000000,
   AuditTreeHead1764800000000,
+  AuditTreeChunks1764900000000,
 ];

@@ -6,31 +6,8 @@ import type { AuditFilter } from '../repository.js';
 import { AuditEventRecord, SecurityIncidentRecord } from '../entities/index.js';
 import { recordLogRead } from '../log-reads.js';
 import { verifyChain } from '../verify-chain.js';
-import { consistencyProofOf, inclusionProof, ProofUnavailableError, type ProofDocument } from '../proofs.js';
-
-/** A proof the log cannot give (no signed head yet, a size it never signed, a damaged log): said plainly. */
-async function proofOrRefusal(make: () => Promise<ProofDocument | null>): Promise<ProofDocument | null> {
-  try {
-    return await make();
-  } catch (err) {
-    if (err instanceof ProofUnavailableError) throw badInput(err.message);
-    throw err;
-  }
-}
-
-function proofView(doc: ProofDocument) {
-  return {
-    kind: doc.kind,
-    treeSize: doc.treeHead.size,
-    rootHash: doc.treeHead.root,
-    signature: doc.treeHead.signature,
-    leafIndex: doc.leafIndex ?? null,
-    fromSize: doc.fromSize ?? null,
-    fromRoot: doc.fromRoot ?? null,
-    path: doc.path ?? doc.proof ?? [],
-    document: JSON.stringify(doc),
-  };
-}
+import { consistencyProofOf, inclusionProof } from '../proofs.js';
+import { proofOrRefusal, proofView } from './proof-view.js';
 
 const WORD = /^[A-Za-z0-9._:-]{1,128}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?Z)?$/;
