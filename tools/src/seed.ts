@@ -23,14 +23,14 @@ runMain(
     const config = loadSubgraphConfig('patient');
     const logger = createLogger('seed', 'warn');
     const where = describeDatabase(config.database, '*');
-    if (values['if-empty'] && (await hasPatients(config.database, logger))) {
+    if (values['if-empty'] && (await hasPatients(config.database, logger, config.keys))) {
       process.stdout.write(`seed: ${where} already holds patients; left as it is\n`);
       return { stop: async () => undefined };
     }
     const started = performance.now();
     const data = generateSeedData({ patients, seed });
     const generated = performance.now();
-    await writeSeedData(data, config.database, logger, seed);
+    await writeSeedData(data, config.database, logger, seed, config.keys);
     const done = performance.now();
     process.stdout.write(
       `seed: ${data.patients.length} patients, ${data.practitioners.length} practitioners, ` +

@@ -7,4 +7,5 @@ export * from './security/index.js';
 export * from './phi/index.js';
 export * from './audit-client/index.js';
 export * from './db/index.js';
+export * from './crypto/index.js';
 export * from './util/index.js';

@@ -8,6 +8,7 @@ import {
 } from '@ehr/common';
 import { createContextFactory, type MedicationContext } from './context.js';
 import { entities } from './entities/index.js';
+import { stores } from './entities/stores.js';
 import { migrations } from './migrations/index.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -15,6 +16,7 @@ export const medicationSubgraph: SubgraphSpec<MedicationContext> = {
   name: 'medication',
   schemaFile: path.resolve(__dirname, '..', 'schema.graphql'),
   entities,
+  stores,
   migrations,
   resolvers,
   loadConfig: (env) => loadSubgraphConfig('medication', env),
@@ -29,4 +31,5 @@ export function createMedicationSubgraph(config: SubgraphConfig): Promise<Subgra
 }
 
 export * from './entities/index.js';
+export { stores } from './entities/stores.js';
 export { migrations } from './migrations/index.js';

@@ -3,6 +3,7 @@ import { bootSubgraph, type SubgraphServer, type SubgraphSpec } from '@ehr/commo
 import { loadNotesConfig, type NotesConfig } from './config.js';
 import { createContextFactory, type NotesContext } from './context.js';
 import { entities } from './entities/index.js';
+import { stores } from './entities/stores.js';
 import { migrations } from './migrations/index.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -10,6 +11,7 @@ export const notesSubgraph: SubgraphSpec<NotesContext, NotesConfig> = {
   name: 'notes',
   schemaFile: path.resolve(__dirname, '..', 'schema.graphql'),
   entities,
+  stores,
   migrations,
   resolvers,
   loadConfig: loadNotesConfig,
@@ -24,4 +26,5 @@ export function createNotesSubgraph(config: NotesConfig): Promise<SubgraphServer
 }
 
 export * from './entities/index.js';
+export { stores } from './entities/stores.js';
 export { migrations } from './migrations/index.js';

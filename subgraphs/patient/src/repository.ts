@@ -1,4 +1,5 @@
 import {
+  type FieldCipher,
   encodeCursor,
   groupByKeys,
   orderByKeys,
@@ -28,6 +29,8 @@ export type CohortRow = Pick<PatientRecord, 'birthDate' | 'gender' | 'postalCode
 export interface PatientReads {
   /** By id: out-of-scope ids answer NOT_FOUND or BREAK_GLASS_REQUIRED in their slot, never the row. */
   patients(ids: readonly string[]): Promise<(PatientRecord | null | Error)[]>;
+  /** By MRN through its blind index, then as by id (the same scope). Null when no patient has it. */
+  byMrn(mrn: string): Promise<PatientRecord | null | Error>;
   /** A page of the patients the caller's scope lists (care team, own record, everyone, none). */
   page(first: number, after: string | undefined): Promise<Page<PatientRecord>>;
   careTeams(patientIds: readonly string[]): Promise<(CareTeamMemberRecord[] | Error)[]>;
@@ -46,12 +49,19 @@ const today = () => new Date().toISOString().slice(0, 10);
  * of the keys they were given, as DataLoader requires.
  */
 export class PatientRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly cipher: FieldCipher | undefined,
+  ) {}
 
   /** The reads of one request, scoped by its RecordScope and noted in its audit collector. */
   forRequest(ctx: Pick<BaseSubgraphContext, 'scope' | 'audit'>): PatientReads {
     return {
       patients: (ids) => scopedLoad(ctx, ids, (allowed) => this.patientsByIds(allowed)),
+      byMrn: async (mrn) => {
+        const id = await this.idByIndex('mrn', 'mrnIndex', mrn);
+        return id ? (await scopedLoad(ctx, [id], (allowed) => this.patientsByIds(allowed)))[0]! : null;
+      },
       page: async (first, after) => {
         const scope = ctx.scope.listScope();
         const page = await this.patientPage(scope, first, after);
@@ -68,6 +78,21 @@ export class PatientRepository {
       practitioners: (ids) => this.practitionersByIds(ids),
       cohortColumns: () => this.cohortColumns(),
     };
+  }
+
+  /** The patient whose blind index of this kind matches the value, if any. Never compares plaintext. */
+  private async idByIndex(
+    name: 'mrn' | 'ssn' | 'phone' | 'email',
+    property: 'mrnIndex' | 'ssnIndex' | 'phoneIndex' | 'emailIndex',
+    value: string,
+  ): Promise<string | undefined> {
+    if (!this.cipher) throw new Error('blind indexes need field encryption');
+    const index = this.cipher.blindIndex(name, value);
+    if (!index) return undefined;
+    const row = await this.db
+      .getRepository(PatientRecord)
+      .findOne({ select: { id: true }, where: { [property]: index } });
+    return row?.id;
   }
 
   /** For each patient, whether the practitioner is on their care team today. One statement. */

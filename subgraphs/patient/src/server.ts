@@ -10,6 +10,7 @@ import { createContextFactory, type PatientContext } from './context.js';
 import { PatientRepository } from './repository.js';
 import { careTeamRoutes } from './routes.js';
 import { entities } from './entities/index.js';
+import { stores } from './entities/stores.js';
 import { migrations } from './migrations/index.js';
 import { resolvers } from './resolvers/index.js';
 
@@ -22,8 +23,9 @@ export const patientSubgraph: SubgraphSpec<PatientContext> = {
   loadConfig: (env) => loadSubgraphConfig('patient', env),
   recordsAccess: true,
   aggregateFields: ['cohortCounts'],
+  stores,
   build(deps) {
-    const repo = new PatientRepository(deps.db);
+    const repo = new PatientRepository(deps.db, deps.sealing?.cipher);
     return {
       context: createContextFactory(deps, repo),
       // It answers care-team questions from its own table, for itself and (over HTTP) the others.
@@ -39,4 +41,5 @@ export function createPatientSubgraph(config: SubgraphConfig): Promise<SubgraphS
 }
 
 export * from './entities/index.js';
+export { stores } from './entities/stores.js';
 export { migrations } from './migrations/index.js';

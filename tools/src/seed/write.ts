@@ -1,6 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { openDatabase, persistEmbedded, type DatabaseConfig, type Logger } from '@ehr/common';
+import {
+  DEV_KEYS,
+  openDatabase,
+  openSealing,
+  persistEmbedded,
+  type DatabaseConfig,
+  type KeySettings,
+  type Logger,
+  type StoredTable,
+} from '@ehr/common';
 import * as medication from '@ehr/subgraph-medication';
 import * as notes from '@ehr/subgraph-notes';
 import * as patient from '@ehr/subgraph-patient';
@@ -38,37 +47,52 @@ export function readIdentities(config: DatabaseConfig): DemoIdentity[] {
   }
 }
 
+const SPECS = {
+  patient: { ...patient, schemaFile: patient.patientSubgraph.schemaFile },
+  medication: { ...medication, schemaFile: medication.medicationSubgraph.schemaFile },
+  notes: { ...notes, schemaFile: notes.notesSubgraph.schemaFile },
+};
+
+/** A data subgraph's database as its service opens it: migrated, with its columns sealed. */
 async function withDatabase<T>(
-  name: 'patient' | 'medication' | 'notes',
-  spec: { entities: never[] | unknown[]; migrations: unknown[] },
+  name: keyof typeof SPECS,
   config: DatabaseConfig,
   logger: Logger,
+  keys: KeySettings,
   work: (db: DataSource) => Promise<T>,
 ): Promise<T> {
-  const db = await openDatabase({
-    subgraph: name,
-    config,
-    entities: spec.entities as never,
-    migrations: spec.migrations as never,
-    logger,
-    autoSave: false,
-  });
+  const spec: { entities: unknown[]; migrations: unknown[]; stores: readonly StoredTable[]; schemaFile: string } =
+    SPECS[name];
+  const sealing = await openSealing(spec.stores, spec.schemaFile, keys, config.dataDir, logger);
   try {
-    const result = await work(db);
-    await persistEmbedded(db);
-    return result;
+    const db = await openDatabase({
+      subgraph: name,
+      config,
+      entities: spec.entities as never,
+      migrations: spec.migrations as never,
+      logger,
+      autoSave: false,
+      subscribers: [sealing.subscriber],
+    });
+    try {
+      const result = await work(db);
+      await persistEmbedded(db);
+      return result;
+    } finally {
+      await db.destroy();
+    }
   } finally {
-    await db.destroy();
+    await sealing.close();
   }
 }
 
 /** Whether the patient database already holds patients (npm start seeds only an empty one). */
-export async function hasPatients(config: DatabaseConfig, logger: Logger): Promise<boolean> {
+export async function hasPatients(config: DatabaseConfig, logger: Logger, keys = DEV_KEYS): Promise<boolean> {
   return withDatabase(
     'patient',
-    patient,
     config,
     logger,
+    keys,
     async (db) => (await db.getRepository(patient.PatientRecord).count()) > 0,
   );
 }
@@ -77,8 +101,14 @@ export async function hasPatients(config: DatabaseConfig, logger: Logger): Promi
  * Replaces the clinical data of the patient, medication and notes databases with `data`, each in
  * one transaction. The audit log is never touched: it is append-only whatever happens to the data.
  */
-export async function writeSeedData(data: SeedData, config: DatabaseConfig, logger: Logger, seed = 1): Promise<void> {
-  await withDatabase('patient', patient, config, logger, async (db) => {
+export async function writeSeedData(
+  data: SeedData,
+  config: DatabaseConfig,
+  logger: Logger,
+  seed = 1,
+  keys = DEV_KEYS,
+): Promise<void> {
+  await withDatabase('patient', config, logger, keys, async (db) => {
     await insertAll(db, patient.CareTeamMemberRecord, data.careTeam);
     await insertAll(
       db,
@@ -88,14 +118,14 @@ export async function writeSeedData(data: SeedData, config: DatabaseConfig, logg
     await insertAll(db, patient.PractitionerRecord, data.practitioners);
     await insertAll(db, patient.CoverageRecord, generateCoverage(data.patients, seed));
   });
-  await withDatabase('medication', medication, config, logger, async (db) => {
+  await withDatabase('medication', config, logger, keys, async (db) => {
     await insertAll(
       db,
       medication.MedicationRequestRecord,
       data.medications.map(({ system, ...m }) => ({ ...m, codeSystem: system })),
     );
   });
-  await withDatabase('notes', notes, config, logger, async (db) => {
+  await withDatabase('notes', config, logger, keys, async (db) => {
     await insertAll(db, notes.ClinicalNoteRecord, data.notes);
   });
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });

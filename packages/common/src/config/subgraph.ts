@@ -17,9 +17,31 @@ export interface SubgraphSettings {
   auditIngestKeyFile: string | undefined;
   /** Where data subgraphs send their access records. */
   auditUrl: string;
+  /** Where the master key that wraps the data keys lives (see crypto/key-source.ts). */
+  keys: KeySettings;
+}
+
+export interface KeySettings {
+  provider: 'file' | 'pkcs11';
+  /** The wrapped data keys; unset means DATA_DIR/keys/keyring.json. */
+  keyringFile: string | undefined;
+  /** The file provider's master key; unset means DATA_DIR/keys/master.key. */
+  masterKeyFile: string | undefined;
+  pkcs11: { module: string | undefined; tokenLabel: string | undefined; pinFile: string | undefined; keyLabel: string };
+  /** Production refuses the file provider unless this is set (KEY_PROVIDER_FILE_IN_PRODUCTION=allow). */
+  allowFileInProduction: boolean;
 }
 
 export type SubgraphConfig = ServiceConfig & SubgraphSettings;
+
+/** The development default: a file master key and keyring under DATA_DIR/keys. */
+export const DEV_KEYS: KeySettings = {
+  provider: 'file',
+  keyringFile: undefined,
+  masterKeyFile: undefined,
+  pkcs11: { module: undefined, tokenLabel: undefined, pinFile: undefined, keyLabel: 'ehr-master' },
+  allowFileInProduction: false,
+};
 
 const devKeysRefused = (key: string) => `${key} is required in production (development keys are refused)`;
 
@@ -34,6 +56,14 @@ export const subgraphPart = configPart(
       .optional(),
     AUDIT_INGEST_KEY_FILE: z.string().min(1).optional(),
     AUDIT_URL: httpUrl.default(defaultGraphqlUrl('audit')),
+    KEY_PROVIDER: z.enum(['file', 'pkcs11']).default('file'),
+    KEYRING_FILE: z.string().min(1).optional(),
+    MASTER_KEY_FILE: z.string().min(1).optional(),
+    PKCS11_MODULE: z.string().min(1).optional(),
+    PKCS11_TOKEN_LABEL: z.string().min(1).max(32).optional(),
+    PKCS11_PIN_FILE: z.string().min(1).optional(),
+    PKCS11_KEY_LABEL: z.string().min(1).max(64).default('ehr-master'),
+    KEY_PROVIDER_FILE_IN_PRODUCTION: z.enum(['allow']).optional(),
   }),
   (e): SubgraphSettings => ({
     internalPublicKeyFile: e.INTERNAL_PUBLIC_KEY_FILE,
@@ -42,11 +72,31 @@ export const subgraphPart = configPart(
     restrictedZip3: e.DEID_RESTRICTED_ZIP3?.split(','),
     auditIngestKeyFile: e.AUDIT_INGEST_KEY_FILE,
     auditUrl: e.AUDIT_URL,
+    keys: {
+      provider: e.KEY_PROVIDER,
+      keyringFile: e.KEYRING_FILE,
+      masterKeyFile: e.MASTER_KEY_FILE,
+      pkcs11: {
+        module: e.PKCS11_MODULE,
+        tokenLabel: e.PKCS11_TOKEN_LABEL,
+        pinFile: e.PKCS11_PIN_FILE,
+        keyLabel: e.PKCS11_KEY_LABEL,
+      },
+      allowFileInProduction: e.KEY_PROVIDER_FILE_IN_PRODUCTION === 'allow',
+    },
   }),
   (s) => [
     ...(s.internalPublicKeyFile ? [] : [devKeysRefused('INTERNAL_PUBLIC_KEY_FILE')]),
     ...(s.deidKeyFile ? [] : [devKeysRefused('DEID_KEY_FILE')]),
     ...(s.auditIngestKeyFile ? [] : ['AUDIT_INGEST_KEY_FILE is required in production']),
+    ...(s.keys.provider === 'file' && !s.keys.allowFileInProduction
+      ? [
+          'KEY_PROVIDER=file keeps the master key on disk: use KEY_PROVIDER=pkcs11 in production, or set KEY_PROVIDER_FILE_IN_PRODUCTION=allow',
+        ]
+      : []),
+    ...(s.keys.provider === 'pkcs11' && !(s.keys.pkcs11.module && s.keys.pkcs11.tokenLabel && s.keys.pkcs11.pinFile)
+      ? ['KEY_PROVIDER=pkcs11 needs PKCS11_MODULE, PKCS11_TOKEN_LABEL and PKCS11_PIN_FILE']
+      : []),
   ],
 );
 

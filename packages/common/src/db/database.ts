@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import mysql from 'mysql2/promise';
-import { DataSource, type Logger as TypeOrmLogger, type MixedList, type EntitySchema } from 'typeorm';
+import {
+  DataSource,
+  type EntitySchema,
+  type EntitySubscriberInterface,
+  type Logger as TypeOrmLogger,
+  type MixedList,
+} from 'typeorm';
 import type { DatabaseConfig } from '../config/index.js';
 import type { ServiceMetrics } from '../server/metrics.js';
 import type { Logger } from '../server/logger.js';
@@ -67,6 +73,8 @@ export interface OpenDatabaseOptions {
   metrics?: ServiceMetrics;
   /** false for tools that write many rows and save once at the end (the seeder on SQLite). */
   autoSave?: boolean;
+  /** Listeners given as instances (field encryption needs its keys, which TypeORM cannot construct). */
+  subscribers?: EntitySubscriberInterface[];
 }
 
 function reachError(what: string, err: unknown): StartupError {
@@ -136,6 +144,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DataSourc
   } catch (err) {
     throw reachError(describeDatabase(config, subgraph), err);
   }
+  dataSource.subscribers.push(...(opts.subscribers ?? []));
   await dataSource.runMigrations({ transaction: 'each' });
   return dataSource;
 }

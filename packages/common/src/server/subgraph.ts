@@ -10,6 +10,8 @@ import { AuditShipper } from '../audit-client/shipper.js';
 import type { SubgraphName } from '../config/services.js';
 import type { SubgraphConfig } from '../config/subgraph.js';
 import { openDatabase } from '../db/database.js';
+import type { StoredTable } from '../crypto/sealed-columns.js';
+import { openSealing, type Sealing } from '../crypto/sealing.js';
 import { loadDeidKey, Pseudonymizer } from '../phi/deid.js';
 import { accessFor, type Access } from '../security/access.js';
 import { remoteCareTeamCheck } from '../security/care-team-client.js';
@@ -39,6 +41,8 @@ export interface SubgraphDeps<TConfig extends SubgraphConfig = SubgraphConfig> {
   policy: RolePolicy;
   logger: Logger;
   verifier: InternalTokenVerifier;
+  /** Field encryption, when the subgraph stores sealed columns (blind indexes for search). */
+  sealing: Sealing | undefined;
 }
 
 /** What a subgraph's `build` returns: its per-request context and whatever else it runs. */
@@ -73,6 +77,11 @@ export interface SubgraphSpec<TContext extends BaseContext, TConfig extends Subg
   recordsAccess: boolean;
   /** Root fields that read many records at once as counts: recorded even when no single record is touched. */
   aggregateFields?: readonly string[];
+  /**
+   * Where its schema's fields are stored (entity property, column, schema coordinate): the
+   * columns whose fields @phi classifies as identifying are sealed (field encryption).
+   */
+  stores?: readonly StoredTable[];
   build: (deps: SubgraphDeps<TConfig>) => SubgraphParts<TContext> | Promise<SubgraphParts<TContext>>;
 }
 
@@ -91,19 +100,30 @@ export async function bootSubgraph<TContext extends BaseContext, TConfig extends
   const metrics = createMetrics(spec.name);
   const policy = RolePolicy.load(config.policyFile);
   const verifier = await internalVerifier(config);
-  const db = await openDatabase({
-    subgraph: spec.name,
-    config: config.database,
-    entities: spec.entities,
-    migrations: spec.migrations,
-    logger,
-    metrics,
-  });
+  const sealing = spec.stores
+    ? await openSealing(spec.stores, spec.schemaFile, config.keys, config.database.dataDir, logger)
+    : undefined;
+  let db: Awaited<ReturnType<typeof openDatabase>>;
+  try {
+    db = await openDatabase({
+      subgraph: spec.name,
+      config: config.database,
+      entities: spec.entities,
+      migrations: spec.migrations,
+      logger,
+      metrics,
+      subscribers: sealing ? [sealing.subscriber] : [],
+    });
+  } catch (err) {
+    await sealing?.close();
+    throw err;
+  }
   let parts: SubgraphParts<TContext>;
   try {
-    parts = await spec.build({ db, config, policy, logger, verifier });
+    parts = await spec.build({ db, config, policy, logger, verifier, sealing });
   } catch (err) {
     await db.destroy();
+    await sealing?.close();
     throw err;
   }
   // Whatever fails from here on (a key file, the schema's @phi, Apollo's start) leaves nothing
@@ -164,6 +184,7 @@ export async function bootSubgraph<TContext extends BaseContext, TConfig extends
       onStop: async () => {
         await recorder?.drain();
         await parts.stop?.();
+        await sealing?.close();
       },
       context: (info: RequestInfo) => {
         const check = parts.careTeamCheck ?? remoteCareTeamCheck(config.patientUrl, info.internalToken);
@@ -180,6 +201,7 @@ export async function bootSubgraph<TContext extends BaseContext, TConfig extends
     await shipper?.drain().catch(() => undefined);
     await parts.stop?.().catch(() => undefined);
     if (db.isInitialized) await db.destroy();
+    await sealing?.close().catch(() => undefined);
     throw err;
   }
 }

@@ -133,6 +133,12 @@ export type Query = {
   me: Viewer;
   /** One patient by id; null when no such patient exists. */
   patient?: Maybe<Patient>;
+  /**
+   * The patient with this medical record number (case and surrounding spaces ignored), found
+   * through a blind index: MRNs are stored sealed and never compared in the clear. Null when no
+   * patient has it; outside the caller's scope, the same answers as patient(id).
+   */
+  patientByMrn?: Maybe<Patient>;
   /** Patients in id order, a page at a time (first: 1..100, default 20). */
   patients: PatientConnection;
   /** One practitioner by id; null when no such practitioner exists. */
@@ -147,6 +153,11 @@ export type QueryCohortCountsArgs = {
 
 export type QueryPatientArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryPatientByMrnArgs = {
+  mrn: Scalars['String']['input'];
 };
 
 
@@ -405,6 +416,7 @@ export type QueryResolvers<ContextType = PatientContext, ParentType extends Reso
   cohortCounts?: Resolver<ResolversTypes['CountTable'], ParentType, ContextType, RequireFields<QueryCohortCountsArgs, 'dimension'>>;
   me?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
   patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType, RequireFields<QueryPatientArgs, 'id'>>;
+  patientByMrn?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType, RequireFields<QueryPatientByMrnArgs, 'mrn'>>;
   patients?: Resolver<ResolversTypes['PatientConnection'], ParentType, ContextType, Partial<QueryPatientsArgs>>;
   practitioner?: Resolver<Maybe<ResolversTypes['Practitioner']>, ParentType, ContextType, RequireFields<QueryPractitionerArgs, 'id'>>;
 };

@@ -15,10 +15,10 @@ export class CoverageRecord {
   @Column({ name: 'plan_name', type: 'varchar', length: 128 })
   planName: string;
 
-  @Column({ name: 'member_id', type: 'varchar', length: 255 })
+  @Column({ name: 'member_id', type: 'varchar', length: 512 })
   memberId: string;
 
-  @Column({ name: 'group_number', type: 'varchar', length: 255, nullable: true })
+  @Column({ name: 'group_number', type: 'varchar', length: 512, nullable: true })
   groupNumber: string | null;
 
   @Column({ type: 'varchar', length: 16 })

@@ -1,4 +1,3 @@
-import { jsonStringArray } from '@ehr/common';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** A clinician who can sit on care teams, prescribe and author notes. */
@@ -7,11 +6,11 @@ export class PractitionerRecord {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
-  /** Given names, stored as a JSON array. */
-  @Column({ name: 'given_names', type: 'text', transformer: jsonStringArray })
+  /** Given names, a JSON array (sealed; the sealing subscriber encodes and decodes it). */
+  @Column({ name: 'given_names', type: 'text' })
   givenNames: string[];
 
-  @Column({ type: 'varchar', length: 255, nullable: true })
+  @Column({ type: 'varchar', length: 1024, nullable: true })
   family: string | null;
 
   /** physician or nurse. */

@@ -3,6 +3,14 @@ import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 
 export const Query: QueryResolvers = {
   patient: (_root, args, ctx) => ctx.loaders.patient.load(parseId(args.id)),
+  patientByMrn: async (_root, args, ctx) => {
+    // Longer than any MRN: refused before any key is used (the value is never echoed).
+    if (args.mrn.length > 64) throw badInput('Argument "mrn" is longer than 64 characters');
+    const row = await ctx.reads.byMrn(args.mrn);
+    if (row instanceof Error) throw row;
+    if (row) ctx.loaders.patient.prime(row.id, row);
+    return row;
+  },
   practitioner: (_root, args, ctx) => ctx.loaders.practitioner.load(parseId(args.id)),
   patients: async (_root, args, ctx) => {
     const page = await ctx.reads.page(parseFirst(args.first), decodeCursor(args.after));

@@ -1,0 +1,171 @@
+import type { EntitySubscriberInterface, InsertEvent, UpdateEvent } from 'typeorm';
+import type { PhiClass } from '../phi/classification.js';
+import { isSealed } from './envelope.js';
+import type { FieldCipher } from './field-cipher.js';
+import type { BlindIndexName } from './keyring.js';
+
+/** Where a GraphQL field's value is stored: an entity property backed by one column. */
+export interface StoredField {
+  property: string;
+  column: string;
+  /** The schema coordinate whose @phi classification decides whether the column is sealed. */
+  field: string;
+  /** A string array kept as JSON text. */
+  json?: boolean;
+  /** A blind index of this value kept in `indexProperty`, for equality search. */
+  index?: { name: BlindIndexName; property: string };
+}
+
+/** One table's stored fields, as a subgraph declares them beside its entities. */
+export interface StoredTable {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entity: Function;
+  table: string;
+  fields: StoredField[];
+}
+
+/**
+ * Whether a field's stored value must be sealed, read from its @phi classification (never a
+ * hand-kept list): identifiers and sensitive clinical text, and anything the analyst view
+ * removes or generalises (a full birth date, a five-digit ZIP, free text like a dosage).
+ * Values shown to analysts as they are (gender, state, codes) stay searchable in the clear.
+ */
+export function mustSeal(c: PhiClass): boolean {
+  return (
+    c.category === 'DIRECT_IDENTIFIER' ||
+    c.category === 'SENSITIVE_CLINICAL' ||
+    c.deid === 'REMOVE' ||
+    c.deid === 'BIRTH_YEAR' ||
+    c.deid === 'ZIP3'
+  );
+}
+
+export interface SealPlan {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  tables: Map<Function, { table: string; sealed: StoredField[]; json: StoredField[] }>;
+  problems: string[];
+}
+
+/** Which columns of which tables are sealed; a stored field with no classification is a problem. */
+export function sealPlan(tables: readonly StoredTable[], classes: ReadonlyMap<string, PhiClass>): SealPlan {
+  const plan: SealPlan = { tables: new Map(), problems: [] };
+  for (const t of tables) {
+    const sealed: StoredField[] = [];
+    for (const f of t.fields) {
+      const c = classes.get(f.field);
+      if (!c) plan.problems.push(`${t.table}.${f.column} is stored for ${f.field}, which has no @phi classification`);
+      else if (mustSeal(c)) sealed.push(f);
+    }
+    plan.tables.set(t.entity, { table: t.table, sealed, json: t.fields.filter((f) => f.json) });
+  }
+  return plan;
+}
+
+type Row = Record<string, unknown> & { id?: unknown };
+
+/**
+ * Seals columns on their way into the database and opens them lazily on the way out: a loaded
+ * row holds ciphertext, and a property is decrypted the first time a resolver reads it (once per
+ * row, so once per value per request; masked and denied fields that are never read are never
+ * decrypted). The caller's own object keeps its plaintext after an insert.
+ */
+export class SealedColumns implements EntitySubscriberInterface {
+  private readonly plaintexts = new WeakMap<object, Row>();
+
+  constructor(
+    private readonly plan: SealPlan,
+    private readonly cipher: FieldCipher,
+  ) {}
+
+  private tableOf(target: unknown) {
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+    return typeof target === 'function' ? this.plan.tables.get(target as Function) : undefined;
+  }
+
+  beforeInsert(event: InsertEvent<Row>): void {
+    this.sealRow(event.metadata.target, event.entity);
+  }
+
+  afterInsert(event: InsertEvent<Row>): void {
+    this.restore(event.entity);
+  }
+
+  beforeUpdate(event: UpdateEvent<Row>): void {
+    if (event.entity) this.sealRow(event.metadata.target, event.entity as Row);
+  }
+
+  afterUpdate(event: UpdateEvent<Row>): void {
+    if (event.entity) this.restore(event.entity as Row);
+  }
+
+  afterLoad(entity: Row): void {
+    const t = this.tableOf(entity?.constructor);
+    if (!t) return;
+    for (const f of t.json) if (!t.sealed.includes(f)) entity[f.property] = parseList(entity[f.property]);
+    for (const f of t.sealed) {
+      const stored = entity[f.property];
+      if (!isSealed(stored)) {
+        if (f.json) entity[f.property] = parseList(stored);
+        continue; // written before sealing: plaintext until re-encrypted
+      }
+      const ctx = { table: t.table, column: f.column, rowId: String(entity.id) };
+      let value: unknown;
+      let opened = false;
+      Object.defineProperty(entity, f.property, {
+        enumerable: true,
+        configurable: true,
+        get: () => {
+          if (!opened) {
+            const text = this.cipher.open(stored, ctx);
+            value = f.json ? parseList(text) : text;
+            opened = true;
+          }
+          return value;
+        },
+        set: (v: unknown) => {
+          value = v;
+          opened = true;
+        },
+      });
+    }
+  }
+
+  /** Seals one row in place (the insert's values), keeping its plaintext to give back after. */
+  sealRow(target: unknown, row: Row | undefined): void {
+    const t = this.tableOf(target);
+    if (!t || !row) return;
+    const before: Row = {};
+    for (const f of t.json) {
+      if (t.sealed.includes(f)) continue;
+      before[f.property] = row[f.property];
+      row[f.property] = JSON.stringify(row[f.property] ?? []);
+    }
+    for (const f of t.sealed) {
+      const value = row[f.property];
+      if (value === null || value === undefined || isSealed(value)) continue;
+      const text = f.json ? JSON.stringify(value) : String(value);
+      before[f.property] = value;
+      if (f.index) row[f.index.property] = this.cipher.blindIndex(f.index.name, text) ?? null;
+      row[f.property] = this.cipher.seal(text, { table: t.table, column: f.column, rowId: String(row.id) });
+    }
+    this.plaintexts.set(row, before);
+  }
+
+  private restore(row: Row | undefined): void {
+    const before = row && this.plaintexts.get(row);
+    if (!row || !before) return;
+    Object.assign(row, before);
+    this.plaintexts.delete(row);
+  }
+}
+
+function parseList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
+  if (typeof value !== 'string' || !value) return [];
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) ? parsed.filter((v): v is string => typeof v === 'string') : [];
+  } catch {
+    return [];
+  }
+}
