@@ -6,14 +6,13 @@ import { FieldCipher } from './field-cipher.js';
 import { FileKeyProvider } from './file-provider.js';
 import { KeyProviderError, type KeyProvider } from './key-provider.js';
 import { Keyring } from './keyring.js';
-
-// TEMP until the provider lands: a specifier the compiler does not resolve.
-const PKCS11_PROVIDER = './pkcs11-provider.js';
+// Its native binding loads inside open(): services on the file provider never load it.
+import { Pkcs11KeyProvider } from './pkcs11-provider.js';
 
 export const keyringFileOf = (keys: KeySettings, dataDir: string) =>
   keys.keyringFile ?? path.join(dataDir, 'keys', 'keyring.json');
 
-/** The configured master-key provider; the PKCS#11 binding is loaded only when it is the one asked for. */
+/** The configured master-key provider. */
 export async function openKeyProvider(k: KeySettings, dataDir: string, logger: Logger): Promise<KeyProvider> {
   if (k.provider === 'file') {
     const provider = FileKeyProvider.open(k.masterKeyFile ?? path.join(dataDir, 'keys', 'master.key'));
@@ -23,9 +22,6 @@ export async function openKeyProvider(k: KeySettings, dataDir: string, logger: L
   if (!k.pkcs11.module || !k.pkcs11.tokenLabel || !k.pkcs11.pinFile) {
     throw new KeyProviderError('KEY_PROVIDER=pkcs11 needs PKCS11_MODULE, PKCS11_TOKEN_LABEL and PKCS11_PIN_FILE');
   }
-  const { Pkcs11KeyProvider } = (await import(PKCS11_PROVIDER)) as {
-    Pkcs11KeyProvider: { open(o: Record<string, unknown>): Promise<KeyProvider> };
-  };
   return Pkcs11KeyProvider.open({
     modulePath: k.pkcs11.module,
     tokenLabel: k.pkcs11.tokenLabel,
