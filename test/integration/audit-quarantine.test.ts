@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -126,16 +127,17 @@ describe('audit quarantine', () => {
   }
 
   /** The operator's command, as a real process (async: the audit subgraph it calls runs in this one). */
-  function resubmitAll(): Promise<{ status: number | null; stdout: string }> {
+  function resubmit(target: string): Promise<{ status: number | null; stdout: string }> {
     return new Promise((resolve) => {
       execFile(
         process.execPath,
-        [path.join(ROOT, 'tools/dist/audit-quarantine.js'), 'resubmit', '--all'],
+        [path.join(ROOT, 'tools/dist/audit-quarantine.js'), 'resubmit', target],
         { env: { ...process.env, ...db.env, AUDIT_URL: `${audit.url}/graphql`, LOG_LEVEL: 'silent' } },
         (err, stdout) => resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
       );
     });
   }
+  const resubmitAll = () => resubmit('--all');
 
   it('sets aside only the refused record of a batch, delivers the rest at once, and alerts', async () => {
     const ship = shipper(AuditShipper.endpointFor(`${audit.url}/graphql`));
@@ -253,5 +255,59 @@ describe('audit quarantine', () => {
     } finally {
       await patient.stop();
     }
+  });
+
+  it('re-submits a mixed batch: the records the intake now takes land once, the refused one stays', async () => {
+    const shelf = new AuditQuarantine(db.config.dataDir);
+    // A batch set aside whole (a key mismatch refuses every record alike) that also holds one
+    // record today's intake refuses for good: an action it does not know (400, builder or not).
+    const good = [0, 1, 2, 3, 4].map((i) => record(`mixed-${i}`));
+    const bad = record('mixed-bad', { action: 'EXPORT' as never });
+    const id = await shelf.put(
+      'patient',
+      [...good.slice(0, 2), bad, ...good.slice(2)],
+      401,
+      'audit batch signature required',
+    );
+    const whole = fs.readFileSync(path.join(shelf.dir, `${id}.json`), 'utf8');
+    const expectLoggedOnce = async () => {
+      const counts = await logged('mixed-');
+      expect([...counts.keys()].sort()).toEqual(good.map((r) => r.auditId).sort());
+      expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    };
+    const expectOnlyBadLeft = () => {
+      const left = shelf.read(id);
+      expect(left.records).toEqual([bad]); // kept as it was set aside
+      expect(left).toMatchObject({ status: 400, subgraph: 'patient' });
+      expect(left.reason).toMatch(/records\.0\.action/);
+      expect(left.reason).not.toMatch(/EXPORT/); // field and code, never the value
+      expect(shelf.ids()).toEqual([id]);
+    };
+
+    const first = await resubmit(id);
+    expect(first.status).toBe(1);
+    expect(first.stdout).toMatch(
+      /5 record\(s\) committed \(5 new, 0 already in the log\); 1 refused again \(HTTP 400: .*\) stay in the quarantine/,
+    );
+    await expectLoggedOnce();
+    expectOnlyBadLeft();
+
+    // The same entry again: only the refused record is offered, and refused again.
+    const second = await resubmit(id);
+    expect(second.status).toBe(1);
+    expect(second.stdout).toMatch(/refused again \(HTTP 400: .*\); it stays in the quarantine/);
+    await expectLoggedOnce();
+    expectOnlyBadLeft();
+
+    // The whole entry offered again (a crash before the rewrite, or an old copy restored), once
+    // and then twice at the same moment: the intake stores nothing twice.
+    fs.writeFileSync(path.join(shelf.dir, `${id}.json`), whole);
+    expect((await resubmit(id)).stdout).toMatch(/5 record\(s\) committed \(0 new, 5 already in the log\)/);
+    fs.writeFileSync(path.join(shelf.dir, `${id}.json`), whole);
+    const both = await Promise.all([resubmit(id), resubmit(id)]);
+    expect(both.map((r) => r.status)).toEqual([1, 1]);
+    await expectLoggedOnce();
+    expectOnlyBadLeft();
+    shelf.remove(id); // the shelf as the other tests expect it
   });
 });

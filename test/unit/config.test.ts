@@ -62,6 +62,17 @@ describe('service configuration', () => {
     );
   });
 
+  it('takes AUDIT_HEADS_WEBHOOK_URL as an http(s) URL only; empty is unset', () => {
+    expect(loadAuditConfig({ AUDIT_HEADS_WEBHOOK_URL: 'https://heads.example/in' }).auditHeadsWebhookUrl).toBe(
+      'https://heads.example/in',
+    );
+    expect(loadAuditConfig({ AUDIT_HEADS_WEBHOOK_URL: '' }).auditHeadsWebhookUrl).toBeUndefined();
+    for (const bad of ['ftp://heads.example', 'redis://heads.example', 'not a url'])
+      expect(problemsOf(() => loadAuditConfig({ AUDIT_HEADS_WEBHOOK_URL: bad })).join('\n')).toMatch(
+        /AUDIT_HEADS_WEBHOOK_URL/,
+      );
+  });
+
   it("checks a service's own keys only: a gateway key set badly does not stop a subgraph", () => {
     expect(() => loadSubgraphConfig('medication', { QUERY_MAX_DEPTH: 'x', AUTH_JWKS_URL: 'nope' })).not.toThrow();
     expect(problemsOf(() => loadAuditConfig({ ANOMALY_FACTOR: '0', PATIENT_URL: 'ftp://x' })).join('\n')).toMatch(

@@ -2,6 +2,7 @@ import {
   basePart,
   configPart,
   emptyIsUnset,
+  httpUrl,
   loadParts,
   stateKeyPart,
   subgraphPart,
@@ -27,6 +28,8 @@ export interface AuditSettings {
   auditHeadsFile: string | undefined;
   /** Redis that also keeps the signed heads (a sorted set), when set. */
   auditHeadsRedisUrl: string | undefined;
+  /** A webhook that is also POSTed each signed head (ids and hashes only), when set. */
+  auditHeadsWebhookUrl: string | undefined;
 }
 
 export interface AuditConfig extends SubgraphConfig, AuditSettings {
@@ -45,6 +48,7 @@ const auditPart = configPart(
     BREAK_GLASS_TTL_S: z.coerce.number().int().min(60).max(86_400).default(3600),
     AUDIT_HEADS_FILE: z.string().min(1).optional(),
     AUDIT_HEADS_REDIS_URL: emptyIsUnset(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')),
+    AUDIT_HEADS_WEBHOOK_URL: emptyIsUnset(httpUrl),
   }),
   (e): AuditSettings => ({
     auditCheckpointKeyFile: e.AUDIT_CHECKPOINT_KEY_FILE,
@@ -56,6 +60,7 @@ const auditPart = configPart(
     breakGlassTtlS: e.BREAK_GLASS_TTL_S,
     auditHeadsFile: e.AUDIT_HEADS_FILE,
     auditHeadsRedisUrl: e.AUDIT_HEADS_REDIS_URL as string | undefined,
+    auditHeadsWebhookUrl: e.AUDIT_HEADS_WEBHOOK_URL as string | undefined,
   }),
   (s) => (s.auditCheckpointKeyFile ? [] : ['AUDIT_CHECKPOINT_KEY_FILE is required in production']),
 );

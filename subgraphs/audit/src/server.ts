@@ -6,6 +6,7 @@ import { BreakGlassRepository } from './break-glass-repository.js';
 import { loadCheckpointKey } from './checkpoint-key.js';
 import { headsFileOf, loadAuditConfig, redisHeadsOf, type AuditConfig } from './config.js';
 import { everySink, PublishedHeads } from './published-heads.js';
+import { HeadsWebhook } from './heads-webhook.js';
 import { createContextFactory, type AuditContext } from './context.js';
 import { AuditRepository } from './repository.js';
 import { entities } from './entities/index.js';
@@ -28,12 +29,17 @@ export const auditSubgraph: SubgraphSpec<AuditContext, AuditConfig> = {
     // One writer (one chain tail) and one monitor, shared by the intake and the resolvers.
     const published = new PublishedHeads(headsFileOf(config));
     const redisHeads = redisHeadsOf(config);
+    // The service's metrics registry is not among the build deps (SubgraphDeps), so the webhook's
+    // failure counter is kept but not yet on /metrics; failures are also logged.
+    const webhookHeads = config.auditHeadsWebhookUrl
+      ? new HeadsWebhook(config.auditHeadsWebhookUrl, logger)
+      : undefined;
     const writer = new AuditWriter(
       db,
       checkpointKey.privateKey,
       config.auditCheckpointEvery,
       logger,
-      everySink(published, redisHeads),
+      everySink(published, redisHeads, webhookHeads),
       config.alertWebhookUrl,
     );
     await writer.signHeadIfUnsigned();
@@ -71,6 +77,7 @@ export const auditSubgraph: SubgraphSpec<AuditContext, AuditConfig> = {
         await writer.settle();
         await monitor.settle();
         redisHeads?.close();
+        await webhookHeads?.close();
       },
     };
   },
@@ -89,4 +96,5 @@ export { AuditWriter } from './audit-writer.js';
 export { AnomalyMonitor, setAccount } from './anomaly-monitor.js';
 export { headsFileOf, loadAuditConfig, redisHeadsOf, type AuditConfig } from './config.js';
 export { everySink, PublishedHeads, RedisHeads, type HeadSink, type SignedHead } from './published-heads.js';
+export { HeadsWebhook, type HeadsWebhookOptions } from './heads-webhook.js';
 export { consistencyProofOf, inclusionProof, verifyProof, type ProofDocument } from './proofs.js';

@@ -87,6 +87,18 @@ export class AuditQuarantine {
       .sort((a, b) => a.quarantinedAt.localeCompare(b.quarantinedAt));
   }
 
+  /**
+   * After a re-submission committed part of a batch: the entry keeps only the records refused
+   * again, under the same id (what the operator was told) with the new refusal. Atomic (a
+   * temporary file renamed over it): a crash leaves the old entry or the new one, and re-sending
+   * the old one stores nothing twice (the intake dedupes by record id). An entry removed
+   * meanwhile (its sender delivered it) is not brought back: `read` throws.
+   */
+  async replace(id: string, records: AuditRecordInput[], status: number, reason: string): Promise<void> {
+    const batch = this.read(id);
+    await writeDurably(this.file(id), JSON.stringify({ ...batch, status, reason, records }));
+  }
+
   /** Only after the records are committed to the log (a re-submission answered 200). */
   remove(id: string): void {
     fs.rmSync(this.file(id));
