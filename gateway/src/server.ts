@@ -16,6 +16,7 @@ import {
   type Identity,
   type RunningHttp,
   type SubgraphName,
+  recordedActorId,
 } from '@ehr/common';
 import express from 'express';
 import { authenticate, type Authenticated } from './auth/authenticate.js';
@@ -144,7 +145,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       idleTimeoutS: config.auth.sessionIdleTimeoutS,
       clock,
       logger,
-      isDisabled: (sub) => disabled.has(sub),
+      isDisabled: (sub) => disabled.has(recordedActorId(sub)),
       rateLimiter,
       allowRoles,
       onRefused: (req, code, caller) => refusals.record(req, code, caller),

@@ -90,7 +90,18 @@ describe('service configuration', () => {
         expect.stringMatching(/^AUDIT_CHECKPOINT_KEY_FILE is required/),
       ]),
     );
-    expect(problemsOf(() => loadSubgraphConfig('patient', { NODE_ENV: 'production' }))).toHaveLength(3);
+    const subgraph = problemsOf(() => loadSubgraphConfig('patient', { NODE_ENV: 'production' }));
+    expect(subgraph).toHaveLength(4);
+    expect(subgraph.join('\n')).toMatch(/KEY_PROVIDER=file keeps the master key on disk/);
+    // Told explicitly, or given an HSM, production accepts the key provider.
+    expect(
+      problemsOf(() =>
+        loadSubgraphConfig('patient', { NODE_ENV: 'production', KEY_PROVIDER_FILE_IN_PRODUCTION: 'allow' }),
+      ),
+    ).toHaveLength(3);
+    expect(
+      problemsOf(() => loadSubgraphConfig('patient', { NODE_ENV: 'production', KEY_PROVIDER: 'pkcs11' })).join('\n'),
+    ).toMatch(/PKCS11_MODULE, PKCS11_TOKEN_LABEL and PKCS11_PIN_FILE/);
     const gateway = problemsOf(() => loadGatewayConfig({ NODE_ENV: 'production' }));
     expect(gateway).toEqual([
       expect.stringMatching(/^AUTH_JWKS_URL or AUTH_PUBLIC_KEY_FILE is required/),

@@ -132,6 +132,15 @@ export function recordText(value: string, max: number): string {
   return cut + tag;
 }
 
+/**
+ * An account as the audit trail names it (normalised, control characters replaced, long ids cut
+ * with a hash): the form the access monitor disables and an admin re-enables, so the gateway's
+ * check of a token's subject must use it too, or an unusual id would escape a disable.
+ */
+export function recordedActorId(sub: string): string {
+  return recordText(sub, L.actorId);
+}
+
 const nullable = (value: string | null, max: number) => (value === null ? null : recordText(value, max));
 
 /**

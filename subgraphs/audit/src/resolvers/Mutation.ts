@@ -1,4 +1,4 @@
-import { badInput, notFound, parseId, raiseAlert } from '@ehr/common';
+import { badInput, notFound, parseId, raiseAlert, recordedActorId } from '@ehr/common';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
 import { setAccount } from '../anomaly-monitor.js';
 import { recordLogRead } from '../log-reads.js';
@@ -45,13 +45,23 @@ export const Mutation: MutationResolvers = {
     return true;
   },
   enableAccount: async (_root, args, ctx) => {
-    if (!/^[A-Za-z0-9._:@-]{1,128}$/.test(args.actorId)) throw badInput('Argument "actorId" is not an account id');
+    // Any account id a token may carry (1-256 characters), in the form the monitor disabled it.
+    if (args.actorId.length === 0 || args.actorId.length > 256)
+      throw badInput('Argument "actorId" is not an account id');
     const comment = args.comment.trim();
     if (comment.length < 5 || comment.length > 500) throw badInput('Argument "comment" must be 5-500 characters');
-    return setAccount(ctx.db, ctx.writer, args.actorId, false, `re-enabled: ${comment}`, ctx.identity.sub, {
-      auditId: ctx.identity.auditId,
-      requestId: ctx.identity.requestId,
-      ipAddress: ctx.identity.clientIp,
-    });
+    return setAccount(
+      ctx.db,
+      ctx.writer,
+      recordedActorId(args.actorId),
+      false,
+      `re-enabled: ${comment}`,
+      ctx.identity.sub,
+      {
+        auditId: ctx.identity.auditId,
+        requestId: ctx.identity.requestId,
+        ipAddress: ctx.identity.clientIp,
+      },
+    );
   },
 };
