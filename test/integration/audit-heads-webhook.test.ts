@@ -121,6 +121,11 @@ describe(`audit heads webhook on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
       await until(() => hook.state.refused >= i + 1);
     }
     expect(hook.state.taken).toHaveLength(before);
+    // The refusals are counted on the audit subgraph's own /metrics.
+    const metrics = await (await fetch(`${audit.url}/metrics`)).text();
+    expect(
+      Number(/^ehr_audit_heads_webhook_failures_total\{service="audit"\} (\d+)$/m.exec(metrics)?.[1]),
+    ).toBeGreaterThanOrEqual(3);
     expect(hook.state.bodies.slice(-3).map((b) => (JSON.parse(b) as SignedHead).sequence)).toEqual(
       Array(3).fill(fileHeads()[before]!.sequence),
     );

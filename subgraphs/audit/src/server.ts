@@ -29,10 +29,8 @@ export const auditSubgraph: SubgraphSpec<AuditContext, AuditConfig> = {
     // One writer (one chain tail) and one monitor, shared by the intake and the resolvers.
     const published = new PublishedHeads(headsFileOf(config));
     const redisHeads = redisHeadsOf(config);
-    // The service's metrics registry is not among the build deps (SubgraphDeps), so the webhook's
-    // failure counter is kept but not yet on /metrics; failures are also logged.
     const webhookHeads = config.auditHeadsWebhookUrl
-      ? new HeadsWebhook(config.auditHeadsWebhookUrl, logger)
+      ? new HeadsWebhook(config.auditHeadsWebhookUrl, logger, { registry: deps.metrics.registry })
       : undefined;
     const writer = new AuditWriter(
       db,

@@ -20,7 +20,7 @@ import { InternalTokenVerifier } from '../security/internal-token.js';
 import { devKeyPair, readPublicKey } from '../security/keys.js';
 import { RecordScope, type CareTeamCheck } from '../security/scope.js';
 import { createLogger, type Logger } from './logger.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type ServiceMetrics } from './metrics.js';
 import { readSchema } from './schema-file.js';
 import { createSubgraphServer, type RequestInfo, type SubgraphServer } from './subgraph-server.js';
 
@@ -43,6 +43,8 @@ export interface SubgraphDeps<TConfig extends SubgraphConfig = SubgraphConfig> {
   verifier: InternalTokenVerifier;
   /** Field encryption, when the subgraph stores sealed columns (blind indexes for search). */
   sealing: Sealing | undefined;
+  /** The service's metrics, served on /metrics: what build() starts may count there too. */
+  metrics: ServiceMetrics;
 }
 
 /** What a subgraph's `build` returns: its per-request context and whatever else it runs. */
@@ -120,7 +122,7 @@ export async function bootSubgraph<TContext extends BaseContext, TConfig extends
   }
   let parts: SubgraphParts<TContext>;
   try {
-    parts = await spec.build({ db, config, policy, logger, verifier, sealing });
+    parts = await spec.build({ db, config, policy, logger, verifier, sealing, metrics });
   } catch (err) {
     await db.destroy();
     await sealing?.close();
