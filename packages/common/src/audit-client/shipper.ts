@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { raiseAlert } from '../server/alerts.js';
 import { AUDIT_BATCH_PATH } from '../server/internal-paths.js';
+import { peerFetch, type PeerFetch } from '../server/tls.js';
 import { signBatch, type AuditRecordInput } from './record.js';
 import type { Logger } from '../server/logger.js';
 import { fsyncDir } from '../util/atomic-file.js';
@@ -35,9 +36,6 @@ export class AuditRejectedError extends Error {
  * key mismatch (401, 403), no such endpoint (404, 405), too large (413), wrong type (415, 422).
  * Everything else (5xx, 408, 429, no answer) is transient and retried from the spool.
  */
-/** Set-aside batches are offered again every this many seconds. */
-const SHELF_RETRY_TICKS = 3;
-
 const PERMANENT = new Set([400, 401, 403, 404, 405, 410, 413, 415, 422]);
 
 /**
@@ -59,8 +57,9 @@ export class AuditShipper {
   private readonly spoolFile: string;
   private readonly spoolDir: string;
   private replaying = false;
-  private ticks = 0;
   private retrying = false;
+  /** Whether this sender's shelf may hold batches: set when one is set aside, cleared when a retry empties it. */
+  private shelved: boolean;
   private readonly timer: NodeJS.Timeout;
   private lastAlert = 0;
   /** Quarantined since the last alert went out (alerts are throttled to one a minute). */
@@ -82,6 +81,8 @@ export class AuditShipper {
     private readonly logger: Logger,
     private readonly alertWebhookUrl: string | undefined,
     private readonly timeoutMs = 5000,
+    /** How the intake is called: the process's peer client (pinned CA, client certificate) unless given. */
+    private readonly fetchPeer: PeerFetch = peerFetch,
   ) {
     this.spoolDir = path.join(dataDir, 'audit-spool');
     fs.mkdirSync(this.spoolDir, { recursive: true, mode: 0o700 });
@@ -89,9 +90,13 @@ export class AuditShipper {
     this.quarantine = new AuditQuarantine(dataDir);
     // A previous process may have left records behind.
     this.spooled = this.spoolNonEmpty();
+    // Set-aside batches are offered again every second while there are any: an intake that
+    // refused for a while (a key rotated on one side first) gets them back, and the access
+    // monitor sees them, within a second of accepting again.
+    this.shelved = this.quarantine.idsOf(subgraph).length > 0;
     this.timer = setInterval(() => {
       void this.replay();
-      if (++this.ticks % SHELF_RETRY_TICKS === 0) void this.retryShelf();
+      if (this.shelved) void this.retryShelf();
     }, 1000);
     this.timer.unref();
   }
@@ -121,7 +126,7 @@ export class AuditShipper {
   }
 
   private async send(records: AuditRecordInput[]): Promise<void> {
-    await postAuditBatch(this.endpoint, this.key, records, this.timeoutMs);
+    await postAuditBatch(this.endpoint, this.key, records, this.timeoutMs, this.fetchPeer);
   }
 
   /**
@@ -146,6 +151,7 @@ export class AuditShipper {
 
   private async setAside(records: AuditRecordInput[], err: AuditRejectedError): Promise<void> {
     const id = await this.quarantine.put(this.subgraph, records, err.status, err.reason);
+    this.shelved = true;
     this.unreported++;
     this.logger.error(
       { quarantineId: id, records: records.length, status: err.status, reason: err.reason },
@@ -258,22 +264,44 @@ export class AuditShipper {
 
   /**
    * Tries this sender's set-aside batches again, as they are (their records were already isolated
-   * when they were set aside): an intake that refused for a while (a key rotated on one side
-   * first) takes them back without an operator, and the access monitor then sees them. A batch
-   * leaves the shelf only once committed; refused again, it stays, unchanged.
+   * when they were set aside). All of them go in one POST first (up to 1000 records): the usual
+   * recovery, an intake that refused everything for a while, costs one round trip, not one per
+   * batch. If that is refused, each batch is offered alone, and one refused again stays,
+   * unchanged. A batch leaves the shelf only once committed.
    */
   async retryShelf(): Promise<void> {
     if (this.retrying) return;
     this.retrying = true;
     try {
-      for (const id of this.quarantine.idsOf(this.subgraph)) {
-        const batch = this.quarantine.read(id);
+      const ids = this.quarantine.idsOf(this.subgraph);
+      if (ids.length === 0) {
+        this.shelved = false;
+        return;
+      }
+      const batches = ids.map((id) => ({ id, records: this.quarantine.read(id).records }));
+      for (let i = 0; i < batches.length;) {
+        // A run of whole batches of at most 1000 records (a bigger batch alone).
+        let j = i + 1;
+        let n = batches[i]!.records.length;
+        while (j < batches.length && n + batches[j]!.records.length <= 1000) n += batches[j++]!.records.length;
+        const run = batches.slice(i, j);
+        i = j;
         try {
-          await this.send(batch.records);
-          this.quarantine.remove(id);
-          this.logger.info({ quarantineId: id, records: batch.records.length }, 'set-aside audit batch delivered');
+          await this.send(run.flatMap((b) => b.records));
+          for (const b of run) this.quarantine.remove(b.id);
+          this.logger.info({ quarantineIds: run.map((b) => b.id), records: n }, 'set-aside audit batches delivered');
+          continue;
         } catch (err) {
           if (!(err instanceof AuditRejectedError)) return; // the intake is away: later
+        }
+        for (const b of run.length > 1 ? run : []) {
+          try {
+            await this.send(b.records);
+            this.quarantine.remove(b.id);
+            this.logger.info({ quarantineId: b.id, records: b.records.length }, 'set-aside audit batch delivered');
+          } catch (err) {
+            if (!(err instanceof AuditRejectedError)) return;
+          }
         }
       }
     } finally {
@@ -300,15 +328,17 @@ export class AuditShipper {
  * One signed POST of records to the audit intake, which answers once they are committed (with
  * how many were new). Throws AuditRejectedError for a refusal that retrying will not change,
  * any other error for a transient failure. Shared by the shipper and the operator's re-submission.
+ * Over https the intake must present a certificate of the pinned CA (see server/tls.ts).
  */
 export async function postAuditBatch(
   endpoint: string,
   key: Buffer,
   records: AuditRecordInput[],
   timeoutMs = 5000,
+  fetchPeer: PeerFetch = peerFetch,
 ): Promise<{ stored: number; duplicates: number }> {
   const body = JSON.stringify({ records });
-  const res = await fetch(endpoint, {
+  const res = await fetchPeer(endpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-audit-signature': signBatch(key, body) },
     body,
