@@ -1,30 +1,139 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { INTERNAL_ALG, runMain } from '@ehr/common';
+import cliProgress from 'cli-progress';
+import {
+  createLogger,
+  INTERNAL_ALG,
+  keyringFileOf,
+  Keyring,
+  loadSubgraphConfig,
+  openKeyProvider,
+  retireFieldKey,
+  rotateFieldKey,
+  runMain,
+} from '@ehr/common';
 import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
+import { reencrypt, versionsInUse } from './keys/reencrypt.js';
+
+const usage = `usage: npm run keys -- --out DIR                 the internal-token ES256 pair
+       npm run keys -- status                    field-key versions, and how many values each seals
+       npm run keys -- rotate                    a new field-key version becomes primary
+       npm run keys -- reencrypt [--batch 500] [--pause-ms 0]
+                                                 re-seal every value under the primary (resumable)
+       npm run keys -- retire --version N        stop loading a version no value uses any more`;
 
 /**
- * `npm run keys -- --out DIR`: a fresh ES256 pair for internal tokens, as PEM files
- * (internal.private.pem for the gateway, internal.public.pem for the subgraphs). Refuses to
- * overwrite: rotating keys is a deliberate act (replace both files, restart everything).
+ * `npm run keys`: key material. `--out DIR` writes a fresh internal-token pair (refusing to
+ * overwrite: rotating those is a deliberate act). The rest manage the field-encryption keyring
+ * (KEY_PROVIDER, KEYRING_FILE, DATA_DIR as the data subgraphs read them): running services follow
+ * a rotation within seconds; re-encryption runs beside them on MySQL (on the embedded SQLite
+ * database, stop the services first: each holds its file in memory).
  */
 runMain(
   'keys',
   async () => {
-    const { values } = parseArgs({ options: { out: { type: 'string' } }, strict: true });
-    if (!values.out) throw new RangeError('usage: npm run keys -- --out DIR');
-    const { privateKey, publicKey } = await generateKeyPair(INTERNAL_ALG, { extractable: true });
-    fs.mkdirSync(values.out, { recursive: true, mode: 0o700 });
-    const privateFile = path.join(values.out, 'internal.private.pem');
-    const publicFile = path.join(values.out, 'internal.public.pem');
-    for (const f of [privateFile, publicFile]) {
-      if (fs.existsSync(f)) throw new RangeError(`${f} exists; remove it first to rotate the key`);
+    const { positionals, values } = parseArgs({
+      allowPositionals: true,
+      options: {
+        out: { type: 'string' },
+        batch: { type: 'string', default: '500' },
+        'pause-ms': { type: 'string', default: '0' },
+        version: { type: 'string' },
+      },
+      strict: true,
+    });
+    const [command] = positionals;
+    if (values.out && !command) {
+      await internalPair(values.out);
+      return { stop: async () => undefined };
     }
-    fs.writeFileSync(privateFile, await exportPKCS8(privateKey), { mode: 0o600, flag: 'wx' });
-    fs.writeFileSync(publicFile, await exportSPKI(publicKey), { mode: 0o644, flag: 'wx' });
-    process.stdout.write(`wrote ${privateFile} (gateway) and ${publicFile} (subgraphs)\n`);
+    const config = loadSubgraphConfig('patient');
+    const logger = createLogger('keys', process.env.LOG_LEVEL ?? 'warn');
+    const file = keyringFileOf(config.keys, config.database.dataDir);
+    const out = (line: string) => process.stdout.write(`${line}\n`);
+    if (command === 'rotate') {
+      const provider = await openKeyProvider(config.keys, config.database.dataDir, logger);
+      try {
+        if (!fs.existsSync(file)) await Keyring.open(file, provider, logger); // the first version, then the next
+        out(`field:${await rotateFieldKey(file, provider, logger)} is primary (${file})`);
+      } finally {
+        await provider.close();
+      }
+    } else if (command === 'status') {
+      const data = Keyring.read(file);
+      const uses = await versionsInUse(config.database, config.keys, logger);
+      for (const k of data.keys.filter((e) => e.id.startsWith('field:'))) {
+        const v = Number(k.id.slice(6));
+        out(`${k.id}${v === data.primary ? ' primary' : ''}${k.retired ? ' retired' : ''}: ${uses.get(v) ?? 0} values`);
+      }
+      if (uses.get('clear')) out(`not yet sealed: ${uses.get('clear')} values (npm run keys -- reencrypt)`);
+    } else if (command === 'reencrypt') {
+      const batch = Number(values.batch);
+      const pauseMs = Number(values['pause-ms']);
+      if (!Number.isInteger(batch) || batch < 1 || batch > 10_000) throw new RangeError('--batch must be 1-10000');
+      if (!Number.isInteger(pauseMs) || pauseMs < 0) throw new RangeError('--pause-ms must be 0 or more');
+      const result = await reencrypt({
+        config: config.database,
+        keys: config.keys,
+        logger,
+        batch,
+        pauseMs,
+        onProgress: progressReporter(out),
+      });
+      out(
+        `every value is sealed under field:${result.primary} (${result.rewritten} re-sealed, ${result.skipped} changed meanwhile by a service)`,
+      );
+    } else if (command === 'retire') {
+      const version = Number(values.version);
+      if (!Number.isInteger(version) || version < 1) throw new RangeError('retire needs --version N');
+      const inUse = (await versionsInUse(config.database, config.keys, logger)).get(version) ?? 0;
+      if (inUse > 0) {
+        throw new RangeError(`field:${version} still seals ${inUse} values: run npm run keys -- reencrypt first`);
+      }
+      retireFieldKey(file, version, logger);
+      out(`field:${version} retired`);
+    } else {
+      throw new RangeError(usage);
+    }
     return { stop: async () => undefined };
   },
   { exitWhenDone: true },
 );
+
+/** A progress bar on a terminal; elsewhere a line per table every 10 seconds and when it ends. */
+function progressReporter(out: (line: string) => void): (table: string, done: number, total: number) => void {
+  if (process.stderr.isTTY) {
+    const bars = new cliProgress.MultiBar(
+      { format: '{table} [{bar}] {value}/{total} rows', stream: process.stderr, clearOnComplete: false },
+      cliProgress.Presets.shades_classic,
+    );
+    const byTable = new Map<string, cliProgress.SingleBar>();
+    return (table, done, total) => {
+      let bar = byTable.get(table);
+      if (!bar) byTable.set(table, (bar = bars.create(total, done, { table })));
+      bar.update(done);
+      if (done >= total) bar.stop();
+    };
+  }
+  const said = new Map<string, number>();
+  return (table, done, total) => {
+    const now = Date.now();
+    if (done < total && now - (said.get(table) ?? 0) < 10_000) return;
+    said.set(table, now);
+    out(`${table}: ${done}/${total} rows`);
+  };
+}
+
+async function internalPair(dir: string): Promise<void> {
+  const { privateKey, publicKey } = await generateKeyPair(INTERNAL_ALG, { extractable: true });
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const privateFile = path.join(dir, 'internal.private.pem');
+  const publicFile = path.join(dir, 'internal.public.pem');
+  for (const f of [privateFile, publicFile]) {
+    if (fs.existsSync(f)) throw new RangeError(`${f} exists; remove it first to rotate the key`);
+  }
+  fs.writeFileSync(privateFile, await exportPKCS8(privateKey), { mode: 0o600, flag: 'wx' });
+  fs.writeFileSync(publicFile, await exportSPKI(publicKey), { mode: 0o644, flag: 'wx' });
+  process.stdout.write(`wrote ${privateFile} (gateway) and ${publicFile} (subgraphs)\n`);
+}

@@ -1,15 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  DEV_KEYS,
-  openDatabase,
-  openSealing,
-  persistEmbedded,
-  type DatabaseConfig,
-  type KeySettings,
-  type Logger,
-  type StoredTable,
-} from '@ehr/common';
+import { DEV_KEYS, persistEmbedded, type DatabaseConfig, type KeySettings, type Logger } from '@ehr/common';
+import { withSealedDatabase, type SealedSubgraph } from '../keys/sealed-stores.js';
 import * as medication from '@ehr/subgraph-medication';
 import * as notes from '@ehr/subgraph-notes';
 import * as patient from '@ehr/subgraph-patient';
@@ -47,43 +39,19 @@ export function readIdentities(config: DatabaseConfig): DemoIdentity[] {
   }
 }
 
-const SPECS = {
-  patient: { ...patient, schemaFile: patient.patientSubgraph.schemaFile },
-  medication: { ...medication, schemaFile: medication.medicationSubgraph.schemaFile },
-  notes: { ...notes, schemaFile: notes.notesSubgraph.schemaFile },
-};
-
 /** A data subgraph's database as its service opens it: migrated, with its columns sealed. */
 async function withDatabase<T>(
-  name: keyof typeof SPECS,
+  name: SealedSubgraph,
   config: DatabaseConfig,
   logger: Logger,
   keys: KeySettings,
   work: (db: DataSource) => Promise<T>,
 ): Promise<T> {
-  const spec: { entities: unknown[]; migrations: unknown[]; stores: readonly StoredTable[]; schemaFile: string } =
-    SPECS[name];
-  const sealing = await openSealing(spec.stores, spec.schemaFile, keys, config.dataDir, logger);
-  try {
-    const db = await openDatabase({
-      subgraph: name,
-      config,
-      entities: spec.entities as never,
-      migrations: spec.migrations as never,
-      logger,
-      autoSave: false,
-      subscribers: [sealing.subscriber],
-    });
-    try {
-      const result = await work(db);
-      await persistEmbedded(db);
-      return result;
-    } finally {
-      await db.destroy();
-    }
-  } finally {
-    await sealing.close();
-  }
+  return withSealedDatabase(name, config, keys, logger, { sealRows: true }, async (db) => {
+    const result = await work(db);
+    await persistEmbedded(db);
+    return result;
+  });
 }
 
 /** Whether the patient database already holds patients (npm start seeds only an empty one). */

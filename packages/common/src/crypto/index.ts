@@ -7,3 +7,4 @@ export * from './field-cipher.js';
 export * from './sealed-columns.js';
 export * from './key-source.js';
 export * from './sealing.js';
+export * from './rotation.js';

@@ -5,13 +5,13 @@ import type { Logger } from '../server/logger.js';
 import { readSchema } from '../server/schema-file.js';
 import type { FieldCipher } from './field-cipher.js';
 import { openFieldCipher } from './key-source.js';
-import { SealedColumns, sealPlan, type StoredTable } from './sealed-columns.js';
+import { SealedColumns, sealPlan, type StoredField, type StoredTable } from './sealed-columns.js';
 
 export interface Sealing {
   subscriber: SealedColumns;
   cipher: FieldCipher;
-  /** The sealed columns per table, for re-encryption and the docs. */
-  sealed: { table: string; columns: string[] }[];
+  /** The sealed columns per table (with their blind indexes), for re-encryption and the docs. */
+  sealed: { table: string; fields: StoredField[] }[];
   close: () => Promise<void>;
 }
 
@@ -35,7 +35,7 @@ export async function openSealing(
   return {
     subscriber: new SealedColumns(plan, cipher),
     cipher,
-    sealed: [...plan.tables.values()].map((t) => ({ table: t.table, columns: t.sealed.map((f) => f.column) })),
+    sealed: [...plan.tables.values()].map((t) => ({ table: t.table, fields: t.sealed })),
     close,
   };
 }

@@ -1,0 +1,206 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  isSealed,
+  persistEmbedded,
+  sealedVersion,
+  type DatabaseConfig,
+  type KeySettings,
+  type Logger,
+  type Sealing,
+} from '@ehr/common';
+import type { DataSource } from 'typeorm';
+import { SEALED_SUBGRAPHS, withSealedDatabase, type SealedSubgraph } from './sealed-stores.js';
+
+/** Where a re-encryption has got to: per table, the last row id done (rows go in id order). */
+interface Progress {
+  primary: number;
+  done: Record<string, string | true>;
+}
+
+export interface ReencryptOptions {
+  config: DatabaseConfig;
+  keys: KeySettings;
+  logger: Logger;
+  /** Rows per transaction. */
+  batch: number;
+  /** A pause between batches, to spare a busy database. */
+  pauseMs: number;
+  /** Told how far each table is: rows done of rows in it. */
+  onProgress: (table: string, done: number, total: number) => void;
+}
+
+export interface ReencryptResult {
+  primary: number;
+  /** Values rewritten (sealed under an older version, or written before sealing). */
+  rewritten: number;
+  /** Values a service changed while the job ran (it sealed them under the primary itself). */
+  skipped: number;
+}
+
+const stateFile = (config: DatabaseConfig) => path.join(config.dataDir, 'keys', 'reencrypt-progress.json');
+
+/**
+ * Re-seals every value not under the primary field key, in batches, while the services keep
+ * serving: each batch is one transaction, and each row is updated only if its values are still
+ * the ones read (a service that changed a row meanwhile sealed it under the primary already).
+ * Rows go in id order and the last id done is kept in DATA_DIR/keys/reencrypt-progress.json, so an
+ * interrupted run resumes where it stopped; the file goes when every table is done.
+ */
+export async function reencrypt(opts: ReencryptOptions): Promise<ReencryptResult> {
+  const file = stateFile(opts.config);
+  const result: ReencryptResult = { primary: 0, rewritten: 0, skipped: 0 };
+  for (const name of Object.keys(SEALED_SUBGRAPHS) as SealedSubgraph[]) {
+    await withSealedDatabase(name, opts.config, opts.keys, opts.logger, { sealRows: false }, async (db, sealing) => {
+      result.primary = sealing.cipher.primaryVersion;
+      let progress = readProgress(file);
+      // A run under another primary starts over: its rows were done for an older version.
+      if (!progress || progress.primary !== result.primary) progress = { primary: result.primary, done: {} };
+      for (const table of sealing.sealed.filter((t) => t.fields.length > 0)) {
+        const key = `${name}.${table.table}`;
+        if (progress.done[key] === true) continue;
+        const counts = await reencryptTable(
+          db,
+          sealing,
+          table,
+          progress.done[key] as string | undefined,
+          opts,
+          async (id) => {
+            // The embedded database is written out before its progress is: a resumed run never
+            // skips rows whose new values were lost with the process.
+            await persistEmbedded(db);
+            progress!.done[key] = id;
+            writeProgress(file, progress!);
+          },
+        );
+        result.rewritten += counts.rewritten;
+        result.skipped += counts.skipped;
+        await persistEmbedded(db);
+        progress.done[key] = true;
+        writeProgress(file, progress);
+      }
+      await persistEmbedded(db);
+    });
+  }
+  fs.rmSync(file, { force: true });
+  return result;
+}
+
+async function reencryptTable(
+  db: DataSource,
+  sealing: Sealing,
+  table: Sealing['sealed'][number],
+  after: string | undefined,
+  opts: ReencryptOptions,
+  checkpoint: (lastId: string) => Promise<void>,
+): Promise<{ rewritten: number; skipped: number }> {
+  const q = (n: string) => (db.options.type === 'mysql' ? `\`${n}\`` : `"${n}"`);
+  const columns = table.fields.map((f) => f.column);
+  const count = async (where: string, params: unknown[]) =>
+    Number(
+      ((await db.query(`SELECT COUNT(*) AS n FROM ${q(table.table)}${where}`, params)) as { n: unknown }[])[0]?.n ?? 0,
+    );
+  const total = await count('', []);
+  let done = after ? await count(' WHERE id <= ?', [after]) : 0;
+  let last = after;
+  const counts = { rewritten: 0, skipped: 0 };
+  const primary = sealing.cipher.primaryVersion;
+  opts.onProgress(table.table, done, total);
+  for (;;) {
+    const rows = (await db.query(
+      `SELECT id, ${columns.map(q).join(', ')} FROM ${q(table.table)}${last === undefined ? '' : ' WHERE id > ?'} ORDER BY id LIMIT ${opts.batch}`,
+      last === undefined ? [] : [last],
+    )) as Record<string, string | null>[];
+    if (rows.length === 0) break;
+    await db.transaction(async (tx) => {
+      for (const row of rows) {
+        const set: [string, string | null][] = [];
+        const was: [string, string][] = [];
+        for (const f of table.fields) {
+          const stored = row[f.column];
+          if (stored === null || stored === undefined) continue;
+          if (isSealed(stored) && sealedVersion(stored) === primary) continue;
+          const ctx = { table: table.table, column: f.column, rowId: String(row.id) };
+          // Written before sealing: the stored text is the value (JSON text for lists, as sealed).
+          const plain = isSealed(stored) ? sealing.cipher.open(stored, ctx) : stored;
+          set.push([f.column, sealing.cipher.seal(plain, ctx)]);
+          if (f.index) set.push([snake(f.index.property), sealing.cipher.blindIndex(f.index.name, plain) ?? null]);
+          was.push([f.column, stored]);
+        }
+        if (set.length === 0) continue;
+        const changed = (await tx.query(
+          `UPDATE ${q(table.table)} SET ${set.map(([c]) => `${q(c)} = ?`).join(', ')} WHERE id = ? AND ${was
+            .map(([c]) => `${q(c)} = ?`)
+            .join(' AND ')}`,
+          [...set.map(([, v]) => v), row.id, ...was.map(([, v]) => v)],
+        )) as unknown;
+        if (affected(changed) === 0) counts.skipped += was.length;
+        else counts.rewritten += was.length;
+      }
+    });
+    last = String(rows.at(-1)!.id);
+    done += rows.length;
+    await checkpoint(last);
+    opts.onProgress(table.table, done, total);
+    if (opts.pauseMs > 0) await new Promise((r) => setTimeout(r, opts.pauseMs));
+  }
+  return counts;
+}
+
+/** Rows an UPDATE changed: mysql2 answers a result header, sql.js (through TypeORM) nothing countable. */
+function affected(result: unknown): number | undefined {
+  const r = result as { affectedRows?: number } | [unknown, number] | undefined;
+  if (Array.isArray(r) && typeof r[1] === 'number') return r[1];
+  return (r as { affectedRows?: number } | undefined)?.affectedRows;
+}
+
+const snake = (property: string) => property.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+function readProgress(file: string): Progress | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Progress;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeProgress(file: string, progress: Progress): void {
+  const tmp = `${file}.tmp`;
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(tmp, JSON.stringify(progress), { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
+/** How many values each field-key version holds, over every sealed column (for status and retire). */
+export async function versionsInUse(
+  config: DatabaseConfig,
+  keys: KeySettings,
+  logger: Logger,
+): Promise<Map<number | 'clear', number>> {
+  const uses = new Map<number | 'clear', number>();
+  for (const name of Object.keys(SEALED_SUBGRAPHS) as SealedSubgraph[]) {
+    await withSealedDatabase(name, config, keys, logger, { sealRows: false }, async (db, sealing) => {
+      const q = (n: string) => (db.options.type === 'mysql' ? `\`${n}\`` : `"${n}"`);
+      for (const t of sealing.sealed) {
+        if (t.fields.length === 0) continue;
+        let last: string | undefined;
+        for (;;) {
+          const rows = (await db.query(
+            `SELECT id, ${t.fields.map((f) => q(f.column)).join(', ')} FROM ${q(t.table)}${last === undefined ? '' : ' WHERE id > ?'} ORDER BY id LIMIT 5000`,
+            last === undefined ? [] : [last],
+          )) as Record<string, string | null>[];
+          if (rows.length === 0) break;
+          for (const r of rows)
+            for (const f of t.fields) {
+              const v = r[f.column];
+              if (v === null || v === undefined) continue;
+              const version = isSealed(v) ? (sealedVersion(v) ?? 0) : 'clear';
+              uses.set(version, (uses.get(version) ?? 0) + 1);
+            }
+          last = String(rows.at(-1)!.id);
+        }
+      }
+    });
+  }
+  return uses;
+}
