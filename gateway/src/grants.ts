@@ -1,4 +1,10 @@
-import { ACTIVE_GRANTS_PATH, type BreakGlassGrantRef, type Identity, type InternalTokenSigner } from '@ehr/common';
+import {
+  ACTIVE_GRANTS_PATH,
+  type BreakGlassGrantRef,
+  type Identity,
+  type InternalTokenSigner,
+  type PeerFetch,
+} from '@ehr/common';
 import { isClinical } from '@ehr/policy';
 import type { SessionStore } from './auth/session-store.js';
 
@@ -15,6 +21,7 @@ export class GrantLookup {
     private readonly signer: InternalTokenSigner,
     private readonly sessions: SessionStore,
     private readonly timeoutMs = 5000,
+    private readonly fetchPeer: PeerFetch = fetch,
   ) {}
 
   async forIdentity(identity: Identity): Promise<BreakGlassGrantRef[]> {
@@ -22,7 +29,7 @@ export class GrantLookup {
     const cached = await this.sessions.getGrants(identity.sub);
     if (cached) return cached;
     const token = await this.signer.sign(identity, 'audit');
-    const res = await fetch(new URL(ACTIVE_GRANTS_PATH, this.auditUrl), {
+    const res = await this.fetchPeer(new URL(ACTIVE_GRANTS_PATH, this.auditUrl), {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },
       signal: AbortSignal.timeout(this.timeoutMs),

@@ -1,4 +1,4 @@
-import type { SubgraphName } from '@ehr/common';
+import type { PeerFetch, SubgraphName } from '@ehr/common';
 
 export interface Readiness {
   ready: boolean;
@@ -6,11 +6,15 @@ export interface Readiness {
 }
 
 /** Every subgraph answers its own /readyz (which includes its database) within the deadline. */
-export async function checkSubgraphs(urls: Record<SubgraphName, string>, timeoutMs = 2000): Promise<Readiness> {
+export async function checkSubgraphs(
+  urls: Record<SubgraphName, string>,
+  timeoutMs = 2000,
+  fetchPeer: PeerFetch = fetch,
+): Promise<Readiness> {
   const entries = await Promise.all(
     Object.entries(urls).map(async ([name, url]) => {
       try {
-        const res = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(timeoutMs) });
+        const res = await fetchPeer(new URL('/readyz', url), { signal: AbortSignal.timeout(timeoutMs) });
         return [name, res.ok] as const;
       } catch {
         return [name, false] as const;

@@ -7,12 +7,15 @@ import {
   createLogger,
   createMetrics,
   devKeyPair,
+  HSTS_HEADER,
   InternalTokenSigner,
   jsonErrors,
   listen,
   loadIngestKey,
+  peerClient,
   readPrivateKey,
   requestMetricsPlugin,
+  servesTls,
   type Identity,
   type RunningHttp,
   type SubgraphName,
@@ -56,6 +59,7 @@ function identityOf(auth: Authenticated, endpoint: Pick<Identity, 'roles' | 'dei
 export interface Gateway {
   app: express.Express;
   sessions: SessionStore;
+  /** HTTPS (TLS 1.3, HSTS) when the config has a certificate and key; plain HTTP otherwise. */
   listen(host: string, port: number): Promise<RunningHttp>;
   stop(): Promise<void>;
 }
@@ -80,16 +84,19 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const verifier = await TokenVerifier.create(config.auth, config.database.dataDir, clock);
   const keyFile = config.internalPrivateKeyFile ?? (await devKeyPair(config.database.dataDir, 'internal')).privateFile;
   const signer = new InternalTokenSigner(await readPrivateKey(keyFile));
+  // Calls to the subgraphs (GraphQL, readiness, grants, disabled accounts, refusal records): over
+  // https, only a subgraph with a certificate of the pinned CA is trusted (TLS_CA_FILE).
+  const peers = peerClient(config.tls);
   const sessions =
     deps.sessions ?? (config.redisUrl ? new RedisSessionStore(config.redisUrl) : new MemorySessionStore());
-  const grants = new GrantLookup(config.subgraphUrls.audit, signer, sessions);
+  const grants = new GrantLookup(config.subgraphUrls.audit, signer, sessions, 5000, peers.fetch);
   const rateLimiter =
     deps.rateLimiter ??
     (config.redisUrl
       ? new RedisRateLimiter(config.redisUrl, config.rateLimitPerMinute)
       : new MemoryRateLimiter(config.rateLimitPerMinute));
   const validationRules = [queryLimitsRule(config.queryLimits)];
-  const disabled = new DisabledAccounts(config.subgraphUrls.audit, signer, logger);
+  const disabled = new DisabledAccounts(config.subgraphUrls.audit, signer, logger, 2000, peers.fetch);
   disabled.start();
   // Refusals are security events: recorded through the same durable path as every access record.
   const shipper = new AuditShipper(
@@ -99,13 +106,15 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     'gateway',
     logger,
     config.alertWebhookUrl,
+    5000,
+    peers.fetch,
   );
   const refusals = new RefusalRecorder(shipper, logger, metrics, undefined, clock);
 
   const buildService = ({ name }: { name: string }) => {
     const url = config.subgraphUrls[name as SubgraphName];
     if (!url) throw new Error(`supergraph names an unknown subgraph: ${name}`);
-    return new SubgraphSource(name, url, config.subgraphTimeoutMs, signer);
+    return new SubgraphSource(name, url, config.subgraphTimeoutMs, signer, peers.fetch);
   };
   const supergraphSdl = deps.supergraphSdl ?? readSupergraph();
   // @apollo/gateway reports usage metrics (host and OS details) to Apollo's servers unless this is
@@ -159,11 +168,18 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   // Behind a load balancer, the client address audit records carry comes from X-Forwarded-For,
   // trusted only for the proxies named here (TRUST_PROXY); by default the socket address.
   if (config.trustProxy) app.set('trust proxy', config.trustProxy);
+  // Served over HTTPS, every answer tells browsers to come back over HTTPS only, for a year.
+  if (servesTls(config.tls)) {
+    app.use((_req, res, next) => {
+      res.set('Strict-Transport-Security', HSTS_HEADER);
+      next();
+    });
+  }
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', async (_req, res) => {
-    const [r, store] = await Promise.all([checkSubgraphs(config.subgraphUrls), sessions.ready()]);
+    const [r, store] = await Promise.all([checkSubgraphs(config.subgraphUrls, 2000, peers.fetch), sessions.ready()]);
     const ready = r.ready && store;
     res
       .status(ready ? 200 : 503)
@@ -223,7 +239,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     app,
     sessions,
     async listen(host, port) {
-      running = await listen(app, host, port);
+      running = await listen(app, host, port, config.tls);
       return running;
     },
     async stop() {
@@ -234,6 +250,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       await sessions.close();
       await rateLimiter.close();
       await shipper.drain();
+      await peers.close();
     },
   };
 }

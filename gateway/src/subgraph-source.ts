@@ -1,12 +1,13 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { serviceUnavailable, type InternalTokenSigner } from '@ehr/common';
+import { serviceUnavailable, type InternalTokenSigner, type PeerFetch } from '@ehr/common';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.js';
 
 /**
  * How the gateway calls one subgraph: a short-lived internal token for that subgraph only (the
- * client's token never leaves the gateway), Node's fetch with a deadline, and the request id.
+ * client's token never leaves the gateway), the peer client's fetch with a deadline (over https
+ * the subgraph must present a certificate of the pinned CA), and the request id.
  */
 export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly name: string;
@@ -16,10 +17,11 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     url: string,
     timeoutMs: number,
     private readonly signer: InternalTokenSigner,
+    fetchPeer: PeerFetch = fetch,
   ) {
     const fetcher: Fetcher = async (input, init) => {
       try {
-        return (await fetch(input, { ...(init as RequestInit), signal: AbortSignal.timeout(timeoutMs) })) as never;
+        return (await fetchPeer(input, { ...(init as RequestInit), signal: AbortSignal.timeout(timeoutMs) })) as never;
       } catch {
         // Connection refused, reset or timed out: the cause and the address stay in here.
         throw serviceUnavailable(name);

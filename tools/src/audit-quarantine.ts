@@ -7,6 +7,7 @@ import {
   buildAuditRecord,
   loadIngestKey,
   loadParts,
+  peerClient,
   postAuditBatch,
   runMain,
   subgraphPart,
@@ -50,48 +51,54 @@ runMain(
     } else if (command === 'resubmit' && (id || values.all)) {
       const endpoint = AuditShipper.endpointFor(config.auditUrl);
       const key = loadIngestKey(config.auditIngestKeyFile, config.database.dataDir);
-      const send = (records: AuditRecordInput[]) => postAuditBatch(endpoint, key, records, 30_000);
-      for (const batchId of values.all ? shelf.ids() : [id!]) {
-        let batch;
-        try {
-          batch = shelf.read(batchId);
-        } catch {
-          out(`${batchId}: no longer in the quarantine (delivered meanwhile)`);
-          continue;
+      // An https intake must present a certificate of the pinned CA, as it must to the services (TLS_CA_FILE).
+      const peers = peerClient(config.tls);
+      const send = (records: AuditRecordInput[]) => postAuditBatch(endpoint, key, records, 30_000, peers.fetch);
+      try {
+        for (const batchId of values.all ? shelf.ids() : [id!]) {
+          let batch;
+          try {
+            batch = shelf.read(batchId);
+          } catch {
+            out(`${batchId}: no longer in the quarantine (delivered meanwhile)`);
+            continue;
+          }
+          let result: Isolated;
+          try {
+            result = await isolate(send, batch.records);
+          } catch (err) {
+            // Whatever was committed before the failure is stored once when the entry is sent again.
+            out(`${batchId}: the audit subgraph could not be reached (${(err as Error).name}); the entry is unchanged`);
+            process.exitCode = 2;
+            break;
+          }
+          const committed = `${result.stored} new, ${result.duplicates} already in the log`;
+          const refusal = result.refusals[0];
+          if (!refusal) {
+            removeIfThere(shelf, batchId);
+            out(`${batchId}: committed (${committed})`);
+            continue;
+          }
+          process.exitCode = 1;
+          const reason = [...new Set(result.refusals.map((r) => r.reason))].join(' | ').slice(0, 600);
+          if (result.refused.length === batch.records.length) {
+            out(`${batchId}: refused again (HTTP ${refusal.status}: ${reason}); it stays in the quarantine`);
+            continue;
+          }
+          try {
+            await shelf.replace(batchId, result.refused, refusal.status, reason);
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+            out(`${batchId}: no longer in the quarantine (delivered meanwhile)`);
+            continue;
+          }
+          out(
+            `${batchId}: ${batch.records.length - result.refused.length} record(s) committed (${committed}); ` +
+              `${result.refused.length} refused again (HTTP ${refusal.status}: ${reason}) stay in the quarantine`,
+          );
         }
-        let result: Isolated;
-        try {
-          result = await isolate(send, batch.records);
-        } catch (err) {
-          // Whatever was committed before the failure is stored once when the entry is sent again.
-          out(`${batchId}: the audit subgraph could not be reached (${(err as Error).name}); the entry is unchanged`);
-          process.exitCode = 2;
-          break;
-        }
-        const committed = `${result.stored} new, ${result.duplicates} already in the log`;
-        const refusal = result.refusals[0];
-        if (!refusal) {
-          removeIfThere(shelf, batchId);
-          out(`${batchId}: committed (${committed})`);
-          continue;
-        }
-        process.exitCode = 1;
-        const reason = [...new Set(result.refusals.map((r) => r.reason))].join(' | ').slice(0, 600);
-        if (result.refused.length === batch.records.length) {
-          out(`${batchId}: refused again (HTTP ${refusal.status}: ${reason}); it stays in the quarantine`);
-          continue;
-        }
-        try {
-          await shelf.replace(batchId, result.refused, refusal.status, reason);
-        } catch (err) {
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-          out(`${batchId}: no longer in the quarantine (delivered meanwhile)`);
-          continue;
-        }
-        out(
-          `${batchId}: ${batch.records.length - result.refused.length} record(s) committed (${committed}); ` +
-            `${result.refused.length} refused again (HTTP ${refusal.status}: ${reason}) stay in the quarantine`,
-        );
+      } finally {
+        await peers.close();
       }
     } else {
       throw new RangeError(usage);

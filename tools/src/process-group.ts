@@ -28,15 +28,23 @@ export function startChild(
   return { name, proc, exited };
 }
 
-/** Polls a readiness URL until it answers 200, the child exits, or the deadline passes. */
-export async function waitReady(child: Child, url: string, timeoutMs = 60_000): Promise<void> {
+/**
+ * Polls a readiness URL until it answers 200, the child exits, or the deadline passes. `fetchImpl`
+ * is the client to poll with (one that trusts the stack's CA when it serves HTTPS).
+ */
+export async function waitReady(
+  child: Child,
+  url: string,
+  timeoutMs = 60_000,
+  fetchImpl: (url: string, init: RequestInit) => Promise<Response> = fetch,
+): Promise<void> {
   let exited = false;
   void child.exited.then(() => (exited = true));
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exited) throw new Error(`${child.name} exited before it was ready`);
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      const res = await fetchImpl(url, { signal: AbortSignal.timeout(1000) });
       if (res.ok) return;
     } catch {
       // not listening yet

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DISABLED_ACCOUNTS_PATH, type InternalTokenSigner, type Logger } from '@ehr/common';
+import { DISABLED_ACCOUNTS_PATH, type InternalTokenSigner, type Logger, type PeerFetch } from '@ehr/common';
 
 /**
  * Which accounts are disabled, as the audit subgraph's database says, refreshed every
@@ -15,6 +15,7 @@ export class DisabledAccounts {
     private readonly signer: InternalTokenSigner,
     private readonly logger: Logger,
     private readonly intervalMs = 2000,
+    private readonly fetchPeer: PeerFetch = fetch,
   ) {}
 
   has(sub: string): boolean {
@@ -36,7 +37,7 @@ export class DisabledAccounts {
         },
         'audit',
       );
-      const res = await fetch(new URL(DISABLED_ACCOUNTS_PATH, this.auditUrl), {
+      const res = await this.fetchPeer(new URL(DISABLED_ACCOUNTS_PATH, this.auditUrl), {
         method: 'POST',
         headers: { authorization: `Bearer ${token}` },
         signal: AbortSignal.timeout(this.intervalMs),

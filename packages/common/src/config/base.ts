@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { configPart, emptyIsUnset, portSchema } from './load.js';
+import { configPart, emptyIsUnset, portSchema, type ConfigPart } from './load.js';
 import { SERVICES, serviceEnvName, type ServiceName } from './services.js';
+import { tlsPart, type TlsSettings } from './tls.js';
 
 export interface DatabaseConfig {
   /** Set when MySQL/MariaDB is the store; otherwise the embedded SQLite files under dataDir. */
@@ -23,6 +24,8 @@ export interface ServiceConfig {
   policyFile: string | undefined;
   /** Where security alerts are POSTed, besides the log. */
   alertWebhookUrl: string | undefined;
+  /** HTTPS served and the CA pinned for calls to the other services (tls.ts). */
+  tls: TlsSettings;
 }
 
 const baseSchema = z.object({
@@ -40,10 +43,10 @@ const baseSchema = z.object({
   ALERT_WEBHOOK_URL: emptyIsUnset(z.url({ protocol: /^https?$/ })),
 });
 
-/** The slice every service has, with its own `<SERVICE>_PORT`. */
-export function basePart(service: ServiceName) {
+/** The slice every service has, with its own `<SERVICE>_PORT`, and the TLS keys (tls.ts). */
+export function basePart(service: ServiceName): ConfigPart<ServiceConfig> {
   const portKey = serviceEnvName(service, 'PORT');
-  return configPart(baseSchema.extend({ [portKey]: portSchema.default(SERVICES[service]) }), (raw): ServiceConfig => {
+  const own = configPart(baseSchema.extend({ [portKey]: portSchema.default(SERVICES[service]) }), (raw) => {
     const e = raw as unknown as z.output<typeof baseSchema> & Record<string, number>;
     return {
       service,
@@ -61,4 +64,9 @@ export function basePart(service: ServiceName) {
       alertWebhookUrl: e.ALERT_WEBHOOK_URL as string | undefined,
     };
   });
+  // Both schemas parse the same environment, so a TLS problem and a base problem are refused together.
+  return {
+    schema: own.schema.and(tlsPart.schema) as unknown as ConfigPart<ServiceConfig>['schema'],
+    read: (env): ServiceConfig => ({ ...own.read(env), ...tlsPart.read(env) }),
+  };
 }

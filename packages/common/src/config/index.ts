@@ -2,3 +2,4 @@ export * from './services.js';
 export * from './load.js';
 export * from './base.js';
 export * from './subgraph.js';
+export * from './tls.js';

@@ -1,4 +1,5 @@
 import { CARE_TEAM_PATH } from '../server/internal-paths.js';
+import { peerFetch, type PeerFetch } from '../server/tls.js';
 import type { CareTeamCheck } from './scope.js';
 
 /** The most patient ids one care-team question may carry. */
@@ -9,13 +10,19 @@ export const CARE_TEAM_MAX_IDS = 1000;
  * practitioner's team. The request carries the caller's own internal token, and the patient
  * subgraph answers only for the practitioner named in it, so the endpoint cannot be used to
  * learn anyone else's care team. One call per request (the caller batches with DataLoader).
+ * Over https the patient subgraph must present a certificate of the pinned CA (see server/tls.ts).
  */
-export function remoteCareTeamCheck(patientUrl: string, internalToken: string, timeoutMs = 5000): CareTeamCheck {
+export function remoteCareTeamCheck(
+  patientUrl: string,
+  internalToken: string,
+  timeoutMs = 5000,
+  fetchPeer: PeerFetch = peerFetch,
+): CareTeamCheck {
   const endpoint = new URL(CARE_TEAM_PATH, patientUrl).toString();
   return async (_practitionerId, patientIds) => {
     const answers: boolean[] = [];
     for (let i = 0; i < patientIds.length; i += CARE_TEAM_MAX_IDS) {
-      const res = await fetch(endpoint, {
+      const res = await fetchPeer(endpoint, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${internalToken}` },
         body: JSON.stringify({ patientIds: patientIds.slice(i, i + CARE_TEAM_MAX_IDS) }),

@@ -9,3 +9,4 @@ export * from './subgraph.js';
 export * from './subgraph-main.js';
 export * from './alerts.js';
 export * from './internal-paths.js';
+export * from './tls.js';

@@ -7,6 +7,7 @@ import express from 'express';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import type { DataSource } from 'typeorm';
+import type { TlsSettings } from '../config/tls.js';
 import { maskErrors, RequestRefused } from '../errors/index.js';
 import { listen, type RunningHttp } from './http.js';
 import type { Identity } from '../security/identity.js';
@@ -63,7 +64,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
 export interface SubgraphServer {
   app: express.Express;
   schema: GraphQLSchema;
-  listen(host: string, port: number): Promise<RunningHttp>;
+  /** HTTPS when `tls` has a certificate and key (mutual TLS when it requires client certificates). */
+  listen(host: string, port: number, tls?: TlsSettings): Promise<RunningHttp>;
   stop(): Promise<void>;
 }
 
@@ -166,8 +168,8 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   return {
     app,
     schema,
-    async listen(host, port) {
-      running = await listen(app, host, port);
+    async listen(host, port, tls) {
+      running = await listen(app, host, port, tls);
       return running;
     },
     async stop() {
