@@ -10,6 +10,7 @@ import { HeadsWebhook } from './heads-webhook.js';
 import { createContextFactory, type AuditContext } from './context.js';
 import { AuditRepository } from './repository.js';
 import { entities } from './entities/index.js';
+import { stores } from './entities/stores.js';
 import { migrations } from './migrations/index.js';
 import { resolvers } from './resolvers/index.js';
 import { auditRoutes } from './routes.js';
@@ -23,6 +24,7 @@ export const auditSubgraph: SubgraphSpec<AuditContext, AuditConfig> = {
   loadConfig: loadAuditConfig,
   // The recorder: it writes its own records (break-glass, reviews, reads of the log) directly.
   recordsAccess: false,
+  stores,
   async build(deps) {
     const { db, config, logger } = deps;
     const checkpointKey = loadCheckpointKey(config.auditCheckpointKeyFile, config.database.dataDir);
@@ -87,6 +89,7 @@ export function createAuditSubgraph(config: AuditConfig): Promise<SubgraphServer
 }
 
 export * from './entities/index.js';
+export { stores } from './entities/stores.js';
 export { migrations } from './migrations/index.js';
 export { verifyChain, type ChainStatus } from './verify-chain.js';
 export { loadCheckpointKey } from './checkpoint-key.js';

@@ -18,13 +18,20 @@ export class FileKeyProvider implements KeyProvider {
   }
 
   static open(file: string): FileKeyProvider {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    let key: Buffer;
     try {
-      fs.writeFileSync(file, randomBytes(32), { mode: 0o600, flag: 'wx' });
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      try {
+        fs.writeFileSync(file, randomBytes(32), { mode: 0o600, flag: 'wx' });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      key = fs.readFileSync(file);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      throw new KeyProviderError(
+        `master key file ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
-    const key = fs.readFileSync(file);
     if (key.length !== 32) throw new KeyProviderError(`master key file ${file} does not hold 32 bytes`);
     return new FileKeyProvider(key);
   }

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../server/logger.js';
-import type { KeyProvider } from './key-provider.js';
+import { KeyProviderError, type KeyProvider } from './key-provider.js';
 
 /** The blind indexes kept for equality search, each under its own key. */
 export const BLIND_INDEXES = ['mrn', 'ssn', 'phone', 'email'] as const;
@@ -62,15 +62,21 @@ export class Keyring {
    */
   static async open(file: string, provider: KeyProvider, logger: Logger): Promise<Keyring> {
     if (!fs.existsSync(file)) await create(file, provider, logger);
-    const parsed = fileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-    if (!parsed.success) throw new Error(`keyring ${file} is malformed`);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new KeyProviderError(`keyring ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    const parsed = fileSchema.safeParse(safeJson(text));
+    if (!parsed.success) throw new KeyProviderError(`keyring ${file} is malformed`);
     const data = parsed.data;
     const fieldKeys = new Map<number, Buffer>();
     const indexKeys = new Map<BlindIndexName, Buffer>();
     const retired = new Set<number>();
     for (const k of data.keys) {
       const key = await provider.unwrap(Buffer.from(k.wrapped, 'base64'), k.id);
-      if (key.length !== 32) throw new Error(`data key ${k.id} is not 256 bits`);
+      if (key.length !== 32) throw new KeyProviderError(`data key ${k.id} is not 256 bits`);
       const [purpose, name] = k.id.split(':') as [string, string];
       if (purpose === 'field') {
         if (k.retired) retired.add(Number(name));
@@ -78,8 +84,12 @@ export class Keyring {
       } else if ((BLIND_INDEXES as readonly string[]).includes(name)) indexKeys.set(name as BlindIndexName, key);
       logger.info({ keyId: k.id, retired: k.retired ?? false, provider: provider.kind }, 'data key unwrapped');
     }
-    if (!fieldKeys.has(data.primary)) throw new Error(`keyring ${file}: primary field key ${data.primary} is missing`);
-    for (const n of BLIND_INDEXES) if (!indexKeys.has(n)) throw new Error(`keyring ${file}: index key ${n} is missing`);
+    if (!fieldKeys.has(data.primary)) {
+      throw new KeyProviderError(`keyring ${file}: primary field key ${data.primary} is missing`);
+    }
+    for (const n of BLIND_INDEXES) {
+      if (!indexKeys.has(n)) throw new KeyProviderError(`keyring ${file}: index key ${n} is missing`);
+    }
     logger.info(
       { keyring: path.basename(file), primary: data.primary, masterKeyId: provider.masterKeyId },
       'keyring loaded',
@@ -124,5 +134,13 @@ async function create(file: string, provider: KeyProvider, logger: Logger): Prom
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   } finally {
     fs.rmSync(tmp, { force: true });
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
 }

@@ -1,2 +1,3 @@
 export * from './catalogue.js';
 export * from './mask.js';
+export * from './values.js';

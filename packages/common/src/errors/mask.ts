@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { isPublicCode } from './catalogue.js';
+import { withoutValues } from './values.js';
+
+/** Codes whose messages graphql-js writes from the client's input (see values.ts). */
+const INPUT_CODES = new Set(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
 
 /**
  * Apollo Server `formatError`: errors from the catalogue pass through without stack traces; any
@@ -13,7 +17,8 @@ export function maskErrors(logger: Logger) {
     const code = formatted.extensions?.code;
     if (isPublicCode(code)) {
       const { stacktrace: _s, exception: _e, ...ext } = formatted.extensions ?? {};
-      return { ...formatted, extensions: ext };
+      const message = INPUT_CODES.has(code as string) ? withoutValues(formatted.message) : formatted.message;
+      return { ...formatted, message, extensions: ext };
     }
     const correlationId = randomUUID();
     const original = raw instanceof GraphQLError && raw.originalError ? raw.originalError : raw;

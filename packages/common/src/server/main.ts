@@ -1,6 +1,7 @@
 import { PolicyError } from '@ehr/policy';
 import { ConfigError } from '../config/index.js';
 import { StartupError } from '../db/database.js';
+import { KeyProviderError } from '../crypto/key-provider.js';
 
 export interface Stoppable {
   stop(): Promise<void>;
@@ -17,6 +18,7 @@ function isOperatorError(err: unknown): err is Error {
     err instanceof StartupError ||
     err instanceof ConfigError ||
     err instanceof PolicyError ||
+    err instanceof KeyProviderError ||
     err instanceof RangeError ||
     (typeof (err as { code?: unknown })?.code === 'string' &&
       (err as { code: string }).code.startsWith('ERR_PARSE_ARGS'))

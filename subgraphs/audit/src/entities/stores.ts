@@ -1,0 +1,18 @@
+import type { StoredTable } from '@ehr/common';
+import { BreakGlassGrantRecord } from './break-glass-grant.js';
+
+/**
+ * Which schema field each column stores; the @phi classification decides which are sealed (a
+ * break-glass reason or review comment can describe the patient). The audit log's own records
+ * name fields and ids, never values; mutation states are sealed by the state key (state-seal.ts).
+ */
+export const stores: StoredTable[] = [
+  {
+    entity: BreakGlassGrantRecord,
+    table: 'break_glass_grant',
+    fields: [
+      { property: 'reason', column: 'reason', field: 'BreakGlassGrant.reason' },
+      { property: 'reviewComment', column: 'review_comment', field: 'BreakGlassGrant.reviewComment' },
+    ],
+  },
+];
