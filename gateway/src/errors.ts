@@ -6,7 +6,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /**
  * The gateway's error policy: catalogue errors (from subgraphs or from here) pass through
  * without stacks; an error a subgraph already masked keeps its correlation id so operators can
- * find the subgraph's log line; anything else is masked here with a correlation id of its own.
+ * find the subgraph's log line (the subgraph's name is logged here, not sent); anything else is
+ * masked here with a correlation id of its own.
  */
 export function gatewayFormatError(logger: Logger) {
   const mask = maskErrors(logger);
@@ -22,10 +23,13 @@ export function gatewayFormatError(logger: Logger) {
       typeof ext.correlationId === 'string' &&
       UUID.test(ext.correlationId);
     if (maskedDownstream) {
+      // Which subgraph failed is for operators (this log line, beside the subgraph's own under
+      // the same correlation id), not for outside clients: it maps the topology behind the gateway.
+      logger.warn({ correlationId: ext.correlationId, subgraph: ext.serviceName }, 'subgraph request failed');
       return {
         message: formatted.message,
         ...(formatted.path ? { path: formatted.path } : {}),
-        extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId: ext.correlationId, service: ext.serviceName },
+        extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId: ext.correlationId },
       };
     }
     return mask(formatted, raw);

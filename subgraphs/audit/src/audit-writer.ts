@@ -36,6 +36,12 @@ export class AuditWriter {
     private readonly logger: Logger,
     private readonly published?: HeadSink,
     private readonly alertWebhookUrl?: string,
+    /**
+     * How long a commit waits for more batches once one arrives (ms). The data subgraphs a
+     * request reached send their records at nearly the same moment: a short wait puts them in
+     * one transaction instead of one each. 0: commit at once.
+     */
+    private readonly gatherMs = 0,
   ) {
     this.publicKey = createPublicKey(signingKey);
   }
@@ -63,7 +69,9 @@ export class AuditWriter {
       this.queue.push({ records, resolve, reject });
       if (!this.writing) {
         this.writing = true;
-        void this.serial(() => this.drainQueue());
+        const drain = () => void this.serial(() => this.drainQueue());
+        if (this.gatherMs > 0) setTimeout(drain, this.gatherMs);
+        else drain();
       }
     });
   }

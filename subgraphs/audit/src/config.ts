@@ -17,6 +17,8 @@ export interface AuditSettings {
   /** The Ed25519 key that signs checkpoints (also read by audit:verify). */
   auditCheckpointKeyFile: string | undefined;
   auditCheckpointEvery: number;
+  /** How long a group commit waits for more batches (AUDIT_GROUP_COMMIT_MS, default 2). */
+  auditGroupCommitMs: number;
   auditCheckpointIntervalS: number;
   /** Access monitor: an hour over factor x baseline distinct patients is an incident. */
   anomalyFactor: number;
@@ -41,6 +43,7 @@ const auditPart = configPart(
   z.object({
     AUDIT_CHECKPOINT_KEY_FILE: z.string().min(1).optional(),
     AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).max(100_000).default(100),
+    AUDIT_GROUP_COMMIT_MS: z.coerce.number().int().min(0).max(50).default(2),
     AUDIT_CHECKPOINT_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(300),
     ANOMALY_FACTOR: z.coerce.number().min(1).max(100).default(3),
     ANOMALY_BASELINE_FLOOR: z.coerce.number().int().min(1).max(100_000).default(20),
@@ -53,6 +56,7 @@ const auditPart = configPart(
   (e): AuditSettings => ({
     auditCheckpointKeyFile: e.AUDIT_CHECKPOINT_KEY_FILE,
     auditCheckpointEvery: e.AUDIT_CHECKPOINT_EVERY,
+    auditGroupCommitMs: e.AUDIT_GROUP_COMMIT_MS,
     auditCheckpointIntervalS: e.AUDIT_CHECKPOINT_INTERVAL_S,
     anomalyFactor: e.ANOMALY_FACTOR,
     anomalyBaselineFloor: e.ANOMALY_BASELINE_FLOOR,

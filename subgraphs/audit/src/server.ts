@@ -41,6 +41,7 @@ export const auditSubgraph: SubgraphSpec<AuditContext, AuditConfig> = {
       logger,
       everySink(published, redisHeads, webhookHeads),
       config.alertWebhookUrl,
+      config.auditGroupCommitMs,
     );
     await writer.signHeadIfUnsigned();
     const monitor = new AnomalyMonitor(

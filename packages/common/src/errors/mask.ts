@@ -16,7 +16,16 @@ export function maskErrors(logger: Logger) {
   return (formatted: GraphQLFormattedError, raw: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (isPublicCode(code)) {
-      const { stacktrace: _s, exception: _e, ...ext } = formatted.extensions ?? {};
+      // Apollo's gateway adds what a client must not see: the subgraph's name and its raw response.
+      const {
+        stacktrace: _s,
+        exception: _e,
+        serviceName: _n,
+        response: _r,
+        query: _q,
+        variables: _v,
+        ...ext
+      } = formatted.extensions ?? {};
       const message = INPUT_CODES.has(code as string) ? withoutValues(formatted.message) : formatted.message;
       return { ...formatted, message, extensions: ext };
     }
