@@ -160,7 +160,8 @@ describe(`audit records match what left (${usingMysql ? 'MySQL' : 'SQLite'}, gen
         { auditId, after },
         'auditor-1',
       );
-      const page = res.body.data!.auditEvents;
+      if (!res.body.data) throw new Error(`auditEvents failed: ${JSON.stringify(res.body.errors)}`);
+      const page = res.body.data.auditEvents;
       out.push(...page.nodes);
       if (!page.pageInfo.hasNextPage) return out;
       after = page.pageInfo.endCursor;
