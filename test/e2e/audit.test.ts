@@ -363,23 +363,38 @@ describe(`the audit trail through the gateway (${usingMysql ? 'MySQL' : 'SQLite'
     );
   });
 
-  it("gives the patient a proof for each entry of their history that checks offline against the log's key", async () => {
-    const { body } = await stack.query<{
-      accessHistory: { nodes: { id: string; proof: { kind: string; document: string } }[] };
-    }>('{ accessHistory(first: 20) { nodes { id proof { kind document } } } }', undefined, 'patient-1');
-    expect(body.errors).toBeUndefined();
+  it("proves a patient's history entries to an auditor, and gives the patient no proof (it holds workforce details)", async () => {
+    const { body } = await stack.query<{ accessHistory: { nodes: { id: string }[] } }>(
+      '{ accessHistory(first: 20) { nodes { id } } }',
+      undefined,
+      'patient-1',
+    );
     const nodes = body.data!.accessHistory.nodes;
     expect(nodes.length).toBeGreaterThan(0);
+    // The proof document carries the whole record (staff address, agent, request id): not for patients.
+    const refused = await stack.query(
+      '{ accessHistory(first: 1) { nodes { proof { document } } } }',
+      undefined,
+      'patient-1',
+    );
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    // An auditor gets each entry's proof, and it checks offline against the log's key.
     const { publicKey } = loadCheckpointKey(undefined, stack.db.config.dataDir);
     const patient = stack.data.identities.find((x) => x.sub === 'patient-1')!.patient_id!;
-    for (const n of nodes) {
+    const audited = await stack.query<{ auditEvents: { nodes: { id: string; proof: { document: string } }[] } }>(
+      `{ auditEvents(patientId: "${patient}", first: 20) { nodes { id proof { document } } } }`,
+      undefined,
+      'auditor-1',
+    );
+    expect(audited.body.errors).toBeUndefined();
+    const proven = audited.body.data!.auditEvents.nodes;
+    expect(proven.length).toBeGreaterThan(0);
+    for (const n of proven) {
       const doc = JSON.parse(n.proof.document) as Parameters<typeof verifyProof>[0];
       expect(verifyProof(doc, publicKey)).toMatchObject({ valid: true });
-      // The proof is of this very entry, about this patient, and of nothing about anyone else.
       expect(doc.record!.content).toMatchObject({ id: n.id, patientId: patient });
     }
-    // An entry whose proof was edited (another patient's id put in) no longer checks.
-    const forged = JSON.parse(nodes[0]!.proof.document) as Parameters<typeof verifyProof>[0];
+    const forged = JSON.parse(proven[0]!.proof.document) as Parameters<typeof verifyProof>[0];
     forged.record!.content.patientId = stack.data.identities.find((x) => x.sub === 'patient-2')!.patient_id!;
     expect(verifyProof(forged, publicKey)).toMatchObject({ valid: false });
   });

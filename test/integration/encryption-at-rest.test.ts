@@ -4,6 +4,8 @@ import mysql from 'mysql2/promise';
 import { SUBGRAPHS, type Identity } from '@ehr/common';
 import type { SeedData } from '../../tools/src/seed/generate';
 import { testDatabase, TEST_MYSQL_URL, usingMysql, type TestDatabase } from '../helpers/database';
+import { bootSubgraph } from '@ehr/common';
+import { patientSubgraph } from '@ehr/subgraph-patient';
 import { runSubgraph, seed, type RunningSubgraph } from '../helpers/subgraphs';
 import { demo, identityOf } from '../helpers/tokens';
 
@@ -115,5 +117,81 @@ describe(`PHI at rest on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     );
     expect(JSON.stringify(body)).not.toContain(a.ssn);
     expect(body.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+  });
+
+  it('seals text that already looks sealed, and reads it back', async () => {
+    const notes = await runSubgraph('notes', db, { PATIENT_URL: `${sg.url}/graphql` });
+    try {
+      const physician = identityOf(demo(data, 'physician-1'));
+      const patient = data.careTeam.find((m) => m.practitionerId === physician.practitionerId)!.patientId;
+      const text = `enc1:AQAAAAF looks sealed ${data.patients[5]!.ssn}`;
+      const made = await notes.query<{ createClinicalNote: { id: string } }>(
+        'mutation ($p: ID!, $t: String!) { createClinicalNote(patientId: $p, type: "progress", text: $t) { id } }',
+        { p: patient, t: text },
+        physician,
+      );
+      expect(made.body.errors).toBeUndefined();
+      const read = await notes.query<{ note: { text: string } }>(
+        'query ($id: ID!) { note(id: $id) { text } }',
+        { id: made.body.data!.createClinicalNote.id },
+        physician,
+      );
+      expect(read.body.data?.note.text).toBe(text);
+      expect(await everythingStored(db)).not.toContain('looks sealed');
+    } finally {
+      await notes.stop();
+    }
+  });
+
+  it('answers an MRN no patient has like one outside the scope: the answer says nothing about which exist', async () => {
+    const physician = identityOf(demo(data, 'physician-1'));
+    const onTeam = new Set(
+      data.careTeam.filter((m) => m.practitionerId === physician.practitionerId).map((m) => m.patientId),
+    );
+    const outside = data.patients.find((p) => !onTeam.has(p.id))!;
+    const q = 'query ($mrn: String!) { patientByMrn(mrn: $mrn) { id } }';
+    const codeOf = async (mrn: string) =>
+      (await sg.query(q, { mrn }, physician)).body.errors?.map((e) => e.extensions?.code) ?? ['none'];
+    expect(await codeOf(outside.mrn)).toEqual(['BREAK_GLASS_REQUIRED']);
+    expect(await codeOf('MRN00000000')).toEqual(['BREAK_GLASS_REQUIRED']);
+  });
+
+  (usingMysql ? it : it.skip)(
+    'refuses a value a DBA wrote in the clear, instead of serving it as genuine',
+    async () => {
+      const b = data.patients.find((p) => p.id === patient1.patientId)!;
+      const conn = await mysql.createConnection({ uri: TEST_MYSQL_URL! });
+      try {
+        await conn.query(
+          `UPDATE \`${db.config.databasePrefix}patient\`.patient SET family = 'MALLORY-INJECTED' WHERE id = ?`,
+          [b.id],
+        );
+      } finally {
+        await conn.end();
+      }
+      const { body } = await sg.query(
+        'query ($id: ID!) { patient(id: $id) { name { family } } }',
+        { id: b.id },
+        patient1,
+      );
+      expect(JSON.stringify(body)).not.toContain('MALLORY');
+      expect(body.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    },
+  );
+
+  it('refuses to start with a new keyring over a database sealed under another', async () => {
+    const keyring = path.join(db.config.dataDir, 'keys', 'keyring.json');
+    const kept = fs.readFileSync(keyring);
+    fs.rmSync(keyring);
+    try {
+      const config = patientSubgraph.loadConfig({ ...db.env, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
+      await expect(bootSubgraph(patientSubgraph, { ...config, database: db.config })).rejects.toThrow(
+        /no keyring was found .* holds sealed values/,
+      );
+      // Nothing it made is left behind: restoring the keyring is all it takes.
+      expect(fs.existsSync(keyring)).toBe(false);
+    } finally {
+      fs.writeFileSync(keyring, kept, { mode: 0o600 });
+    }
   });
 });

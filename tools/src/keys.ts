@@ -55,12 +55,15 @@ runMain(
     if (command === 'rotate') {
       const provider = await openKeyProvider(config.keys, config.database.dataDir, logger);
       try {
-        if (!fs.existsSync(file)) await Keyring.open(file, provider, logger); // the first version, then the next
+        // A missing keyring is restored, never replaced: new keys would not open what is stored.
+        if (!fs.existsSync(file))
+          throw new RangeError(`no keyring at ${file}: restore it (or start a service once on an empty database)`);
         out(`field:${await rotateFieldKey(file, provider, logger)} is primary (${file})`);
       } finally {
         await provider.close();
       }
     } else if (command === 'status') {
+      if (!fs.existsSync(file)) throw new RangeError(`no keyring at ${file}`);
       const data = Keyring.read(file);
       const uses = await versionsInUse(config.database, config.keys, logger);
       for (const k of data.keys.filter((e) => e.id.startsWith('field:'))) {
@@ -68,6 +71,7 @@ runMain(
         out(`${k.id}${v === data.primary ? ' primary' : ''}${k.retired ? ' retired' : ''}: ${uses.get(v) ?? 0} values`);
       }
       if (uses.get('clear')) out(`not yet sealed: ${uses.get('clear')} values (npm run keys -- reencrypt)`);
+      if (uses.get('malformed')) out(`malformed (never open): ${uses.get('malformed')} values`);
     } else if (command === 'reencrypt') {
       const batch = Number(values.batch);
       const pauseMs = Number(values['pause-ms']);
@@ -81,6 +85,12 @@ runMain(
         pauseMs,
         onProgress: progressReporter(out),
       });
+      if (result.unreadable.length > 0) {
+        // Ids only: the rows to look at (npm run audit:verify, a backup), never their values.
+        throw new RangeError(
+          `${result.unreadable.length} values do not open and were left as they are: ${result.unreadable.slice(0, 20).join(', ')}${result.unreadable.length > 20 ? ', ...' : ''}`,
+        );
+      }
       out(
         `every value is sealed under field:${result.primary} (${result.rewritten} re-sealed, ${result.skipped} changed meanwhile by a service)`,
       );

@@ -43,6 +43,9 @@ export interface PatientReads {
 
 const today = () => new Date().toISOString().slice(0, 10);
 
+/** The id no patient has (ids are random v4 UUIDs): what an unknown MRN is looked up as. */
+const NO_PATIENT = '00000000-0000-4000-8000-000000000000';
+
 /**
  * Every row this subgraph serves is loaded here. The queries are private: the subgraph reads
  * through `forRequest`, which applies the request's scope. Batch functions answer in the order
@@ -59,8 +62,10 @@ export class PatientRepository {
     return {
       patients: (ids) => scopedLoad(ctx, ids, (allowed) => this.patientsByIds(allowed)),
       byMrn: async (mrn) => {
-        const id = await this.idByIndex('mrn', 'mrnIndex', mrn);
-        return id ? (await scopedLoad(ctx, [id], (allowed) => this.patientsByIds(allowed)))[0]! : null;
+        // An MRN no patient has is asked for like an id no patient has: a caller whose scope is
+        // limited gets the same refusal either way, so the answer does not say which MRNs exist.
+        const id = (await this.idByIndex('mrn', 'mrnIndex', mrn)) ?? NO_PATIENT;
+        return (await scopedLoad(ctx, [id], (allowed) => this.patientsByIds(allowed)))[0]!;
       },
       page: async (first, after) => {
         const scope = ctx.scope.listScope();

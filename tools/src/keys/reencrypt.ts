@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   isSealed,
+  SealedValueError,
   persistEmbedded,
   sealedVersion,
   type DatabaseConfig,
@@ -36,6 +37,8 @@ export interface ReencryptResult {
   rewritten: number;
   /** Values a service changed while the job ran (it sealed them under the primary itself). */
   skipped: number;
+  /** Values that do not open (damaged, moved, or under a retired key): table.column:row id. */
+  unreadable: string[];
 }
 
 const stateFile = (config: DatabaseConfig) => path.join(config.dataDir, 'keys', 'reencrypt-progress.json');
@@ -49,7 +52,7 @@ const stateFile = (config: DatabaseConfig) => path.join(config.dataDir, 'keys', 
  */
 export async function reencrypt(opts: ReencryptOptions): Promise<ReencryptResult> {
   const file = stateFile(opts.config);
-  const result: ReencryptResult = { primary: 0, rewritten: 0, skipped: 0 };
+  const result: ReencryptResult = { primary: 0, rewritten: 0, skipped: 0, unreadable: [] };
   for (const name of Object.keys(SEALED_SUBGRAPHS) as SealedSubgraph[]) {
     await withSealedDatabase(name, opts.config, opts.keys, opts.logger, { sealRows: false }, async (db, sealing) => {
       result.primary = sealing.cipher.primaryVersion;
@@ -75,6 +78,7 @@ export async function reencrypt(opts: ReencryptOptions): Promise<ReencryptResult
         );
         result.rewritten += counts.rewritten;
         result.skipped += counts.skipped;
+        result.unreadable.push(...counts.unreadable);
         await persistEmbedded(db);
         progress.done[key] = true;
         writeProgress(file, progress);
@@ -93,7 +97,7 @@ async function reencryptTable(
   after: string | undefined,
   opts: ReencryptOptions,
   checkpoint: (lastId: string) => Promise<void>,
-): Promise<{ rewritten: number; skipped: number }> {
+): Promise<{ rewritten: number; skipped: number; unreadable: string[] }> {
   const q = (n: string) => (db.options.type === 'mysql' ? `\`${n}\`` : `"${n}"`);
   const columns = table.fields.map((f) => f.column);
   const count = async (where: string, params: unknown[]) =>
@@ -101,14 +105,14 @@ async function reencryptTable(
       ((await db.query(`SELECT COUNT(*) AS n FROM ${q(table.table)}${where}`, params)) as { n: unknown }[])[0]?.n ?? 0,
     );
   const total = await count('', []);
-  let done = after ? await count(' WHERE id <= ?', [after]) : 0;
+  let done = after ? await count(` WHERE ${q(table.idColumn)} <= ?`, [after]) : 0;
   let last = after;
-  const counts = { rewritten: 0, skipped: 0 };
+  const counts = { rewritten: 0, skipped: 0, unreadable: [] as string[] };
   const primary = sealing.cipher.primaryVersion;
   opts.onProgress(table.table, done, total);
   for (;;) {
     const rows = (await db.query(
-      `SELECT id, ${columns.map(q).join(', ')} FROM ${q(table.table)}${last === undefined ? '' : ' WHERE id > ?'} ORDER BY id LIMIT ${opts.batch}`,
+      `SELECT ${q(table.idColumn)}, ${columns.map(q).join(', ')} FROM ${q(table.table)}${last === undefined ? '' : ` WHERE ${q(table.idColumn)} > ?`} ORDER BY ${q(table.idColumn)} LIMIT ${opts.batch}`,
       last === undefined ? [] : [last],
     )) as Record<string, string | null>[];
     if (rows.length === 0) break;
@@ -120,25 +124,34 @@ async function reencryptTable(
           const stored = row[f.column];
           if (stored === null || stored === undefined) continue;
           if (isSealed(stored) && sealedVersion(stored) === primary) continue;
-          const ctx = { table: table.table, column: f.column, rowId: String(row.id) };
+          const ctx = { table: table.table, column: f.column, rowId: String(row[table.idColumn]) };
           // Written before sealing: the stored text is the value (JSON text for lists, as sealed).
-          const plain = isSealed(stored) ? sealing.cipher.open(stored, ctx) : stored;
+          let plain: string;
+          try {
+            plain = isSealed(stored) ? sealing.cipher.open(stored, ctx) : stored;
+          } catch (err) {
+            if (!(err instanceof SealedValueError)) throw err;
+            // A damaged or moved value stays as it is (it never opens), counted and named by row
+            // id: one bad value must not stop the rotation of every other.
+            counts.unreadable.push(`${table.table}.${f.column}:${String(row[table.idColumn])}`);
+            continue;
+          }
           set.push([f.column, sealing.cipher.seal(plain, ctx)]);
           if (f.index) set.push([snake(f.index.property), sealing.cipher.blindIndex(f.index.name, plain) ?? null]);
           was.push([f.column, stored]);
         }
         if (set.length === 0) continue;
         const changed = (await tx.query(
-          `UPDATE ${q(table.table)} SET ${set.map(([c]) => `${q(c)} = ?`).join(', ')} WHERE id = ? AND ${was
+          `UPDATE ${q(table.table)} SET ${set.map(([c]) => `${q(c)} = ?`).join(', ')} WHERE ${q(table.idColumn)} = ? AND ${was
             .map(([c]) => `${q(c)} = ?`)
             .join(' AND ')}`,
-          [...set.map(([, v]) => v), row.id, ...was.map(([, v]) => v)],
+          [...set.map(([, v]) => v), row[table.idColumn], ...was.map(([, v]) => v)],
         )) as unknown;
         if (affected(changed) === 0) counts.skipped += was.length;
         else counts.rewritten += was.length;
       }
     });
-    last = String(rows.at(-1)!.id);
+    last = String(rows.at(-1)![table.idColumn]);
     done += rows.length;
     await checkpoint(last);
     opts.onProgress(table.table, done, total);
@@ -176,8 +189,8 @@ export async function versionsInUse(
   config: DatabaseConfig,
   keys: KeySettings,
   logger: Logger,
-): Promise<Map<number | 'clear', number>> {
-  const uses = new Map<number | 'clear', number>();
+): Promise<Map<number | 'clear' | 'malformed', number>> {
+  const uses = new Map<number | 'clear' | 'malformed', number>();
   for (const name of Object.keys(SEALED_SUBGRAPHS) as SealedSubgraph[]) {
     await withSealedDatabase(name, config, keys, logger, { sealRows: false }, async (db, sealing) => {
       const q = (n: string) => (db.options.type === 'mysql' ? `\`${n}\`` : `"${n}"`);
@@ -185,8 +198,9 @@ export async function versionsInUse(
         if (t.fields.length === 0) continue;
         let last: string | undefined;
         for (;;) {
+          const id = q(t.idColumn);
           const rows = (await db.query(
-            `SELECT id, ${t.fields.map((f) => q(f.column)).join(', ')} FROM ${q(t.table)}${last === undefined ? '' : ' WHERE id > ?'} ORDER BY id LIMIT 5000`,
+            `SELECT ${id}, ${t.fields.map((f) => q(f.column)).join(', ')} FROM ${q(t.table)}${last === undefined ? '' : ` WHERE ${id} > ?`} ORDER BY ${id} LIMIT 5000`,
             last === undefined ? [] : [last],
           )) as Record<string, string | null>[];
           if (rows.length === 0) break;
@@ -194,10 +208,10 @@ export async function versionsInUse(
             for (const f of t.fields) {
               const v = r[f.column];
               if (v === null || v === undefined) continue;
-              const version = isSealed(v) ? (sealedVersion(v) ?? 0) : 'clear';
+              const version = isSealed(v) ? (sealedVersion(v) ?? 'malformed') : 'clear';
               uses.set(version, (uses.get(version) ?? 0) + 1);
             }
-          last = String(rows.at(-1)!.id);
+          last = String(rows.at(-1)![t.idColumn]);
         }
       }
     });

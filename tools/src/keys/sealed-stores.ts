@@ -7,16 +7,18 @@ import {
   type Sealing,
   type StoredTable,
 } from '@ehr/common';
+import * as audit from '@ehr/subgraph-audit';
 import * as medication from '@ehr/subgraph-medication';
 import * as notes from '@ehr/subgraph-notes';
 import * as patient from '@ehr/subgraph-patient';
 import type { DataSource } from 'typeorm';
 
-/** The data subgraphs whose tables hold sealed columns, as their services open them. */
+/** The subgraphs whose tables hold sealed columns (the audit subgraph's break-glass reasons too), as their services open them. */
 export const SEALED_SUBGRAPHS = {
   patient: { ...patient, schemaFile: patient.patientSubgraph.schemaFile },
   medication: { ...medication, schemaFile: medication.medicationSubgraph.schemaFile },
   notes: { ...notes, schemaFile: notes.notesSubgraph.schemaFile },
+  audit: { ...audit, schemaFile: audit.auditSubgraph.schemaFile },
 };
 export type SealedSubgraph = keyof typeof SEALED_SUBGRAPHS;
 
@@ -47,6 +49,8 @@ export async function withSealedDatabase<T>(
       subscribers: options.sealRows ? [sealing.subscriber] : [],
     });
     try {
+      // The key tools never work with a keyring they just made (the seeder replaces every row).
+      if (!options.sealRows) await sealing.checkKeyringFits(db);
       return await work(db, sealing);
     } finally {
       await db.destroy();

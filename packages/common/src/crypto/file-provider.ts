@@ -17,14 +17,20 @@ export class FileKeyProvider implements KeyProvider {
     this.masterKeyId = `file:${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
   }
 
-  static open(file: string): FileKeyProvider {
+  /**
+   * `create`: make the key when there is none (only while there is no keyring either: a new
+   * master key could not open the keys an existing keyring wraps).
+   */
+  static open(file: string, create = true): FileKeyProvider {
     let key: Buffer;
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-      try {
-        fs.writeFileSync(file, randomBytes(32), { mode: 0o600, flag: 'wx' });
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (create) {
+        try {
+          fs.writeFileSync(file, randomBytes(32), { mode: 0o600, flag: 'wx' });
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
       }
       key = fs.readFileSync(file);
     } catch (err) {

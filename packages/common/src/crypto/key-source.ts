@@ -15,7 +15,10 @@ export const keyringFileOf = (keys: KeySettings, dataDir: string) =>
 /** The configured master-key provider. */
 export async function openKeyProvider(k: KeySettings, dataDir: string, logger: Logger): Promise<KeyProvider> {
   if (k.provider === 'file') {
-    const provider = FileKeyProvider.open(k.masterKeyFile ?? path.join(dataDir, 'keys', 'master.key'));
+    const provider = FileKeyProvider.open(
+      k.masterKeyFile ?? path.join(dataDir, 'keys', 'master.key'),
+      !fs.existsSync(keyringFileOf(k, dataDir)),
+    );
     logger.info({ provider: 'file', masterKeyId: provider.masterKeyId }, 'master key loaded');
     return provider;
   }
@@ -40,7 +43,7 @@ export async function openFieldCipher(
   keys: KeySettings,
   dataDir: string,
   logger: Logger,
-): Promise<{ cipher: FieldCipher; close: () => Promise<void> }> {
+): Promise<{ cipher: FieldCipher; createdKeyring: boolean; keyringFile: string; close: () => Promise<void> }> {
   const provider = await openKeyProvider(keys, dataDir, logger);
   const file = keyringFileOf(keys, dataDir);
   let ring = await Keyring.open(file, provider, logger);
@@ -58,6 +61,8 @@ export async function openFieldCipher(
   timer.unref();
   return {
     cipher: new FieldCipher(() => ring),
+    createdKeyring: ring.created,
+    keyringFile: file,
     close: async () => {
       clearInterval(timer);
       await provider.close();

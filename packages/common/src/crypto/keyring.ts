@@ -37,6 +37,8 @@ export class Keyring {
     private readonly fieldKeys: ReadonlyMap<number, Buffer>,
     private readonly indexKeys: ReadonlyMap<BlindIndexName, Buffer>,
     readonly retired: ReadonlySet<number>,
+    /** Whether this open made the keyring (there was none). */
+    readonly created: boolean,
   ) {}
 
   fieldKey(version: number): Buffer | undefined {
@@ -61,7 +63,7 @@ export class Keyring {
    * file is linked into place, never overwritten.
    */
   static async open(file: string, provider: KeyProvider, logger: Logger): Promise<Keyring> {
-    if (!fs.existsSync(file)) await create(file, provider, logger);
+    const created = !fs.existsSync(file) && (await create(file, provider, logger));
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
@@ -94,7 +96,7 @@ export class Keyring {
       { keyring: path.basename(file), primary: data.primary, masterKeyId: provider.masterKeyId },
       'keyring loaded',
     );
-    return new Keyring(file, data.primary, fieldKeys, indexKeys, retired);
+    return new Keyring(file, data.primary, fieldKeys, indexKeys, retired, created);
   }
 
   /** The file as stored (wrapped keys only). */
@@ -119,7 +121,8 @@ export class Keyring {
   }
 }
 
-async function create(file: string, provider: KeyProvider, logger: Logger): Promise<void> {
+/** Makes the keyring; false when another service made it first (theirs is the keyring). */
+async function create(file: string, provider: KeyProvider, logger: Logger): Promise<boolean> {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const keys = [await Keyring.newEntry(provider, 'field:1')];
   for (const n of BLIND_INDEXES) keys.push(await Keyring.newEntry(provider, `index:${n}`));
@@ -130,8 +133,10 @@ async function create(file: string, provider: KeyProvider, logger: Logger): Prom
   try {
     fs.linkSync(tmp, file); // fails if another service made it first: theirs is the keyring
     logger.info({ keyring: path.basename(file), masterKeyId: provider.masterKeyId }, 'keyring created');
+    return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return false;
   } finally {
     fs.rmSync(tmp, { force: true });
   }

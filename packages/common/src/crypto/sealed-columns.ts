@@ -1,6 +1,6 @@
 import type { EntitySubscriberInterface, InsertEvent, UpdateEvent } from 'typeorm';
 import type { PhiClass } from '../phi/classification.js';
-import { isSealed } from './envelope.js';
+import { isSealed, SealedValueError } from './envelope.js';
 import type { FieldCipher } from './field-cipher.js';
 import type { BlindIndexName } from './keyring.js';
 
@@ -21,6 +21,8 @@ export interface StoredTable {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entity: Function;
   table: string;
+  /** The primary key's property, bound into every sealed value of a row (default `id`). */
+  idProperty?: string;
   fields: StoredField[];
 }
 
@@ -42,7 +44,7 @@ export function mustSeal(c: PhiClass): boolean {
 
 export interface SealPlan {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  tables: Map<Function, { table: string; sealed: StoredField[]; json: StoredField[] }>;
+  tables: Map<Function, { table: string; idProperty: string; sealed: StoredField[]; json: StoredField[] }>;
   problems: string[];
 }
 
@@ -56,12 +58,17 @@ export function sealPlan(tables: readonly StoredTable[], classes: ReadonlyMap<st
       if (!c) plan.problems.push(`${t.table}.${f.column} is stored for ${f.field}, which has no @phi classification`);
       else if (mustSeal(c)) sealed.push(f);
     }
-    plan.tables.set(t.entity, { table: t.table, sealed, json: t.fields.filter((f) => f.json) });
+    plan.tables.set(t.entity, {
+      table: t.table,
+      idProperty: t.idProperty ?? 'id',
+      sealed,
+      json: t.fields.filter((f) => f.json),
+    });
   }
   return plan;
 }
 
-type Row = Record<string, unknown> & { id?: unknown };
+type Row = Record<string, unknown>;
 
 /**
  * Seals columns on their way into the database and opens them lazily on the way out: a loaded
@@ -104,11 +111,8 @@ export class SealedColumns implements EntitySubscriberInterface {
     for (const f of t.json) if (!t.sealed.includes(f)) entity[f.property] = parseList(entity[f.property]);
     for (const f of t.sealed) {
       const stored = entity[f.property];
-      if (!isSealed(stored)) {
-        if (f.json) entity[f.property] = parseList(stored);
-        continue; // written before sealing: plaintext until re-encrypted
-      }
-      const ctx = { table: t.table, column: f.column, rowId: String(entity.id) };
+      if (stored === null || stored === undefined) continue;
+      const ctx = { table: t.table, column: f.column, rowId: String(entity[t.idProperty]) };
       let value: unknown;
       let opened = false;
       Object.defineProperty(entity, f.property, {
@@ -116,6 +120,9 @@ export class SealedColumns implements EntitySubscriberInterface {
         configurable: true,
         get: () => {
           if (!opened) {
+            // A value stored unsealed (a DBA's edit, a row from before sealing that
+            // `npm run keys -- reencrypt` has not reached) is an error, never served as genuine.
+            if (!isSealed(stored)) throw new SealedValueError(`${t.table}.${f.column} holds an unsealed value`);
             const text = this.cipher.open(stored, ctx);
             value = f.json ? parseList(text) : text;
             opened = true;
@@ -142,11 +149,12 @@ export class SealedColumns implements EntitySubscriberInterface {
     }
     for (const f of t.sealed) {
       const value = row[f.property];
-      if (value === null || value === undefined || isSealed(value)) continue;
+      // Whatever it looks like (a client may send text starting "enc1:"), a value is sealed.
+      if (value === null || value === undefined) continue;
       const text = f.json ? JSON.stringify(value) : String(value);
       before[f.property] = value;
       if (f.index) row[f.index.property] = this.cipher.blindIndex(f.index.name, text) ?? null;
-      row[f.property] = this.cipher.seal(text, { table: t.table, column: f.column, rowId: String(row.id) });
+      row[f.property] = this.cipher.seal(text, { table: t.table, column: f.column, rowId: String(row[t.idProperty]) });
     }
     this.plaintexts.set(row, before);
   }

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { DataSource } from 'typeorm';
+import { KeyProviderError } from './key-provider.js';
 import type { KeySettings } from '../config/subgraph.js';
 import { readPhiClasses } from '../phi/classification.js';
 import type { Logger } from '../server/logger.js';
@@ -11,8 +14,15 @@ export interface Sealing {
   subscriber: SealedColumns;
   cipher: FieldCipher;
   /** The sealed columns per table (with their blind indexes), for re-encryption and the docs. */
-  sealed: { table: string; fields: StoredField[] }[];
+  sealed: { table: string; idColumn: string; fields: StoredField[] }[];
   close: () => Promise<void>;
+  /**
+   * Refuses a keyring this start made over a database that already holds sealed values (the
+   * keyring was lost or DATA_DIR is not the one the data was written with): the new keys could
+   * not open them, and what the service wrote would not open with the old. The made keyring is
+   * removed so that restoring the right one is all it takes.
+   */
+  checkKeyringFits: (db: DataSource) => Promise<void>;
 }
 
 /**
@@ -31,11 +41,32 @@ export async function openSealing(
   const plan = sealPlan(stores, classes);
   const all = [...problems, ...plan.problems];
   if (all.length > 0) throw new Error(`field encryption cannot be planned: ${all.join('; ')}`);
-  const { cipher, close } = await openFieldCipher(keys, dataDir, logger);
+  const { cipher, close, createdKeyring, keyringFile } = await openFieldCipher(keys, dataDir, logger);
   return {
     subscriber: new SealedColumns(plan, cipher),
     cipher,
-    sealed: [...plan.tables.values()].map((t) => ({ table: t.table, fields: t.sealed })),
+    sealed: [...plan.tables.values()].map((t) => ({
+      table: t.table,
+      idColumn: t.idProperty.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
+      fields: t.sealed,
+    })),
     close,
+    checkKeyringFits: async (db) => {
+      if (!createdKeyring) return;
+      const q = (n: string) => (db.options.type === 'mysql' ? `\`${n}\`` : `"${n}"`);
+      for (const t of plan.tables.values()) {
+        for (const f of t.sealed) {
+          const rows = (await db.query(
+            `SELECT 1 AS x FROM ${q(t.table)} WHERE ${q(f.column)} LIKE 'enc1:%' LIMIT 1`,
+          )) as unknown[];
+          if (rows.length > 0) {
+            fs.rmSync(keyringFile, { force: true });
+            throw new KeyProviderError(
+              `no keyring was found at ${keyringFile}, but ${t.table} holds sealed values: restore the keyring (and its master key) the data was written with`,
+            );
+          }
+        }
+      }
+    },
   };
 }

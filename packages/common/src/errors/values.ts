@@ -5,7 +5,7 @@
  * name the variable, argument, field or type, never the value. A value may hold quotes or
  * semicolons, so each message is cut at what precedes the value, never parsed past it.
  */
-const NAME = /^\$?[_A-Za-z][_0-9A-Za-z]*(\.[_A-Za-z][_0-9A-Za-z]*)?$/;
+const NAME = /^[$@]?[_A-Za-z][_0-9A-Za-z]*(\.[_A-Za-z][_0-9A-Za-z]*)?$/;
 const TYPE = /^\[*[_A-Za-z][_0-9A-Za-z]*!?(\]!?)*$/;
 
 const RULES: [RegExp, (m: RegExpExecArray, message: string) => string][] = [

@@ -120,6 +120,13 @@ export async function bootSubgraph<TContext extends BaseContext, TConfig extends
     await sealing?.close();
     throw err;
   }
+  try {
+    await sealing?.checkKeyringFits(db);
+  } catch (err) {
+    await db.destroy();
+    await sealing?.close();
+    throw err;
+  }
   let parts: SubgraphParts<TContext>;
   try {
     parts = await spec.build({ db, config, policy, logger, verifier, sealing, metrics });

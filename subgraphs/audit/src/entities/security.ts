@@ -34,7 +34,8 @@ export class AccountStatusRecord {
   @Column({ type: 'boolean' })
   disabled: boolean;
 
-  @Column({ type: 'varchar', length: 255 })
+  /** Sealed (see entities/stores.ts): an admin's comment is free text. */
+  @Column({ type: 'text' })
   reason: string;
 
   @Column({ name: 'changed_at', type: 'varchar', length: 32 })

@@ -1,5 +1,6 @@
 import type { StoredTable } from '@ehr/common';
 import { BreakGlassGrantRecord } from './break-glass-grant.js';
+import { AccountStatusRecord } from './security.js';
 
 /**
  * Which schema field each column stores; the @phi classification decides which are sealed (a
@@ -14,5 +15,12 @@ export const stores: StoredTable[] = [
       { property: 'reason', column: 'reason', field: 'BreakGlassGrant.reason' },
       { property: 'reviewComment', column: 'review_comment', field: 'BreakGlassGrant.reviewComment' },
     ],
+  },
+  {
+    // An admin's comment when re-enabling an account is free text too.
+    entity: AccountStatusRecord,
+    table: 'account_status',
+    idProperty: 'actorId',
+    fields: [{ property: 'reason', column: 'reason', field: 'AccountStatus.reason' }],
   },
 ];

@@ -8,6 +8,7 @@ import { AuditEntities1764600000000 } from './1764600000000-audit-entities.js';
 import { WidenAuditColumns1764700000000 } from './1764700000000-widen-audit-columns.js';
 import { AuditTreeHead1764800000000 } from './1764800000000-audit-tree-head.js';
 import { AuditTreeChunks1764900000000 } from './1764900000000-audit-tree-chunks.js';
+import { SealAccountReason1765000000000 } from './1765000000000-seal-account-reason.js';
 
 /** In order; each runs once, recorded in schema_migrations. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   WidenAuditColumns1764700000000,
   AuditTreeHead1764800000000,
   AuditTreeChunks1764900000000,
+  SealAccountReason1765000000000,
 ];
