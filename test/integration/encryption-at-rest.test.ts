@@ -119,6 +119,33 @@ describe(`PHI at rest on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
   });
 
+  it('finds patients by phone or e-mail through blind indexes, within scope, and by a field only who may read it', async () => {
+    const q =
+      'query ($ssn: String, $phone: String, $email: String) { findPatients(ssn: $ssn, phone: $phone, email: $email) { id } }';
+    const billing = identityOf(demo(data, 'billing-1'));
+    const physician = identityOf(demo(data, 'physician-1'));
+    const ids = async (vars: Record<string, string>, who: Identity) => {
+      const { body } = await sg.query<{ findPatients: { id: string }[] }>(q, vars, who);
+      return body.errors ? body.errors.map((e) => e.extensions?.code) : body.data!.findPatients.map((p) => p.id);
+    };
+    const p = data.patients[7]!;
+    // Written another way, the same phone and e-mail.
+    expect(await ids({ phone: `(${p.phone.replace(/-/g, ') ')}` }, billing)).toContain(p.id);
+    expect(await ids({ email: ` ${p.email.toUpperCase()} ` }, billing)).toEqual([p.id]);
+    // Billing sees SSNs masked: it may not confirm one by searching.
+    expect(await ids({ ssn: p.ssn }, billing)).toEqual(['FORBIDDEN']);
+    expect(await ids({ phone: p.phone, email: p.email }, billing)).toEqual(['BAD_USER_INPUT']);
+    // A physician finds patients of their care team, and nothing (no error) outside it.
+    const onTeam = new Set(
+      data.careTeam.filter((m) => m.practitionerId === physician.practitionerId).map((m) => m.patientId),
+    );
+    const inside = data.patients.find((x) => onTeam.has(x.id))!;
+    const outside = data.patients.find((x) => !onTeam.has(x.id))!;
+    expect(await ids({ email: inside.email }, physician)).toEqual([inside.id]);
+    expect(await ids({ email: outside.email }, physician)).toEqual([]);
+    expect(await ids({ email: 'nobody@example.invalid' }, physician)).toEqual([]);
+  });
+
   it('seals text that already looks sealed, and reads it back', async () => {
     const notes = await runSubgraph('notes', db, { PATIENT_URL: `${sg.url}/graphql` });
     try {

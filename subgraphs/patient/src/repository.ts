@@ -31,6 +31,8 @@ export interface PatientReads {
   patients(ids: readonly string[]): Promise<(PatientRecord | null | Error)[]>;
   /** By MRN through its blind index, then as by id (the same scope). Null when no patient has it. */
   byMrn(mrn: string): Promise<PatientRecord | null | Error>;
+  /** Those in scope whose SSN, phone or e-mail matches, through that blind index (at most 50). */
+  byIdentifier(name: 'ssn' | 'phone' | 'email', value: string): Promise<PatientRecord[]>;
   /** A page of the patients the caller's scope lists (care team, own record, everyone, none). */
   page(first: number, after: string | undefined): Promise<Page<PatientRecord>>;
   careTeams(patientIds: readonly string[]): Promise<(CareTeamMemberRecord[] | Error)[]>;
@@ -61,6 +63,20 @@ export class PatientRepository {
   forRequest(ctx: Pick<BaseSubgraphContext, 'scope' | 'audit'>): PatientReads {
     return {
       patients: (ids) => scopedLoad(ctx, ids, (allowed) => this.patientsByIds(allowed)),
+      byIdentifier: async (name, value) => {
+        const index = this.cipher?.blindIndex(name, value);
+        if (!index) return [];
+        const rows = await this.db
+          .getRepository(PatientRecord)
+          .find({ select: { id: true }, where: { [`${name}Index`]: index }, order: { id: 'ASC' }, take: 50 });
+        // Out-of-scope matches are refused in their slot (and recorded as such), then left out.
+        const found = await scopedLoad(
+          ctx,
+          rows.map((r) => r.id),
+          (allowed) => this.patientsByIds(allowed),
+        );
+        return found.filter((p): p is PatientRecord => p !== null && !(p instanceof Error));
+      },
       byMrn: async (mrn) => {
         // An MRN no patient has is asked for like an id no patient has: a caller whose scope is
         // limited gets the same refusal either way, so the answer does not say which MRNs exist.

@@ -129,6 +129,13 @@ export type Query = {
   __typename?: 'Query';
   /** Patients counted by GENDER, AGE_BAND, ZIP3 or STATE, small cells withheld (analysts). */
   cohortCounts: CountTable;
+  /**
+   * The patients in the caller's scope whose SSN, phone or e-mail (exactly one of them) equals the
+   * value given, normalised (digits of an SSN or phone; e-mail case and spaces), found through blind
+   * indexes: none of these is stored or compared in the clear. Searching by a field needs the right
+   * to read it unmasked. At most 50; matches outside the scope are left out, as from patients().
+   */
+  findPatients: Array<Patient>;
   /** Who the caller is, as the gateway verified them. */
   me: Viewer;
   /** One patient by id; null when no such patient exists. */
@@ -148,6 +155,13 @@ export type Query = {
 
 export type QueryCohortCountsArgs = {
   dimension: Scalars['String']['input'];
+};
+
+
+export type QueryFindPatientsArgs = {
+  email?: InputMaybe<Scalars['String']['input']>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+  ssn?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -414,6 +428,7 @@ export type PractitionerResolvers<ContextType = PatientContext, ParentType exten
 
 export type QueryResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   cohortCounts?: Resolver<ResolversTypes['CountTable'], ParentType, ContextType, RequireFields<QueryCohortCountsArgs, 'dimension'>>;
+  findPatients?: Resolver<Array<ResolversTypes['Patient']>, ParentType, ContextType, Partial<QueryFindPatientsArgs>>;
   me?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
   patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType, RequireFields<QueryPatientArgs, 'id'>>;
   patientByMrn?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType, RequireFields<QueryPatientByMrnArgs, 'mrn'>>;

@@ -1,4 +1,4 @@
-import { ageBand, badInput, decodeCursor, parseFirst, parseId, suppressSmallCells, zip3 } from '@ehr/common';
+import { ageBand, badInput, decodeCursor, forbidden, parseFirst, parseId, suppressSmallCells, zip3 } from '@ehr/common';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 
 export const Query: QueryResolvers = {
@@ -10,6 +10,18 @@ export const Query: QueryResolvers = {
     if (row instanceof Error) throw row;
     if (row) ctx.loaders.patient.prime(row.id, row);
     return row;
+  },
+  findPatients: async (_root, args, ctx) => {
+    const given = (['ssn', 'phone', 'email'] as const).filter((k) => args[k] != null);
+    if (given.length !== 1) throw badInput('Give exactly one of "ssn", "phone" or "email"');
+    const field = given[0]!;
+    const value = args[field]!;
+    if (value.length > 254) throw badInput(`Argument "${field}" is longer than 254 characters`);
+    // Finding a patient by a value confirms it: only for those who may read it unmasked.
+    if (ctx.access.decide('Patient', field) !== 'clear') throw forbidden(`Searching by ${field} is not permitted`);
+    const rows = await ctx.reads.byIdentifier(field, value);
+    for (const p of rows) ctx.loaders.patient.prime(p.id, p);
+    return rows;
   },
   practitioner: (_root, args, ctx) => ctx.loaders.practitioner.load(parseId(args.id)),
   patients: async (_root, args, ctx) => {
