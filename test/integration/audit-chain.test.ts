@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pino from 'pino';
 import { createLogger, openDatabase, type AuditRecordInput } from '@ehr/common';
 import {
   AuditEventRecord,
@@ -326,6 +327,31 @@ describe(`audit hash chain on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     await ds.query(`UPDATE hipaa_audit_log SET user_id = 'someone-else' WHERE sequence = 3`);
     await ds.query(`UPDATE hipaa_audit_log SET chain_hash = '${'d'.repeat(64)}' WHERE sequence = 3`);
     await expect(inclusionProof(ds, row!.id)).rejects.toThrow(/does not match its signed tree head/);
+  });
+
+  it('keeps the first of two records sent with one id and different content, and says so', async () => {
+    const lines: string[] = [];
+    const noisy = new AuditWriter(
+      ds,
+      key.privateKey,
+      5,
+      pino({ level: 'error' }, { write: (l: string) => lines.push(l) }),
+    );
+    const first = record(990);
+    expect(await noisy.append([first])).toEqual({ stored: 1, duplicates: 0 });
+    // The same record again (a replay): a duplicate, nothing said.
+    expect(await noisy.append([first])).toEqual({ stored: 0, duplicates: 1 });
+    expect(lines).toEqual([]);
+    // The same id with another actor: not stored, logged with the id only.
+    expect(await noisy.append([{ ...first, actorId: 'someone-else' }])).toEqual({ stored: 0, duplicates: 1 });
+    expect(lines.join('\n')).toMatch(/audit record ids reused with other content/);
+    expect(lines.join('\n')).toContain(first.id);
+    expect(lines.join('\n')).not.toContain('someone-else');
+    const [row] = (await ds.query('SELECT user_id AS a FROM hipaa_audit_log WHERE log_id = ?', [first.id])) as {
+      a: string;
+    }[];
+    expect(row!.a).toBe(first.actorId);
+    expect(await verify()).toMatchObject({ intact: true });
   });
 
   it('proves records of a log larger than a chunk from stored chunk roots, and never over a changed one', async () => {

@@ -1,5 +1,5 @@
 import { raiseAlert, serial, type AuditRecordInput, type Logger } from '@ehr/common';
-import { GENESIS_HASH, recordHash } from './chain.js';
+import { canonicalRecord, GENESIS_HASH, recordHash } from './chain.js';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Between, In, type DataSource, type EntityManager } from 'typeorm';
 import { checkpointValid, signCheckpoint, signTreeHead, treeHeadValid } from './checkpoint-key.js';
@@ -219,12 +219,24 @@ export class AuditWriter {
       const existing = new Set<string>();
       if (lookUpExisting) {
         const ids = [...new Set(records.map((r) => r.id))];
+        const held = new Map<string, AuditEventRecord>();
         for (let i = 0; i < ids.length; i += 1000) {
-          const rows = await tx
-            .getRepository(AuditEventRecord)
-            .find({ select: { id: true }, where: { id: In(ids.slice(i, i + 1000)) } });
-          rows.forEach((r) => existing.add(r.id));
+          const rows = await tx.getRepository(AuditEventRecord).findBy({ id: In(ids.slice(i, i + 1000)) });
+          rows.forEach((r) => held.set(r.id, r));
         }
+        held.forEach((_r, id) => existing.add(id));
+        // A replay repeats a record as it was; the same id with other content is a sender's bug
+        // or forgery: it is not stored (the log keeps the first), but it is not silent either.
+        const reused = records.filter((r) => {
+          const row = held.get(r.id);
+          if (!row) return false;
+          const was = rowAsInput(row);
+          return (
+            canonicalRecord({ ...r, sequence: 0, prevHash: '' }) !==
+            canonicalRecord({ ...was, sequence: 0, prevHash: '' })
+          );
+        });
+        if (reused.length > 0) this.reusedIds(reused.map((r) => r.id));
       }
       const fresh: AuditEventRecord[] = [];
       let sequence = head.sequence;
@@ -338,6 +350,21 @@ export class AuditWriter {
     }
     this.logger.warn({ size }, 'audit Merkle tree rebuilt from the verified log');
     return frontier;
+  }
+
+  /** Record ids sent again with other content: logged and alerted (ids only), never stored. */
+  private reusedIds(ids: string[]): void {
+    this.logger.error({ recordIds: ids.slice(0, 20), count: ids.length }, 'audit record ids reused with other content');
+    void raiseAlert(
+      {
+        type: 'audit_failure',
+        severity: 'critical',
+        actorId: 'system',
+        detail: `${ids.length} audit record id(s) sent again with other content (kept the first): ${ids.slice(0, 5).join(', ')}`,
+      },
+      this.logger,
+      this.alertWebhookUrl,
+    );
   }
 
   /** Logs, alerts and returns the refusal for a log that cannot be trusted to extend. */
