@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { createLogger, openDatabase, type AuditRecordInput } from '@ehr/common';
-import { AnomalyMonitor, AuditWriter, entities, loadCheckpointKey, migrations } from '@ehr/subgraph-audit';
+import { createLogger, DEV_KEYS, openDatabase, openSealing, type AuditRecordInput, type Sealing } from '@ehr/common';
+import {
+  AnomalyMonitor,
+  auditSubgraph,
+  AuditWriter,
+  entities,
+  loadCheckpointKey,
+  migrations,
+  stores,
+} from '@ehr/subgraph-audit';
 import type { DataSource } from 'typeorm';
 import { testDatabase, usingMysql, type TestDatabase } from '../helpers/database';
 import { auditRecord } from '../helpers/audit-records';
@@ -30,15 +38,26 @@ describe(`access anomalies on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
   let ds: DataSource;
   let writer: AuditWriter;
   let monitor: AnomalyMonitor;
+  let sealing: Sealing;
 
   beforeEach(async () => {
     db = testDatabase();
-    ds = await openDatabase({ subgraph: 'audit', config: db.config, entities, migrations, logger });
+    // As the service opens it: account reasons are sealed.
+    sealing = await openSealing(stores, auditSubgraph.schemaFile, DEV_KEYS, db.config.dataDir, logger);
+    ds = await openDatabase({
+      subgraph: 'audit',
+      config: db.config,
+      entities,
+      migrations,
+      logger,
+      subscribers: [sealing.subscriber],
+    });
     writer = new AuditWriter(ds, loadCheckpointKey(undefined, db.config.dataDir).privateKey, 100, logger);
     monitor = new AnomalyMonitor(ds, writer, { factor: 3, floor: 20, days: 14, alertWebhookUrl: undefined }, logger, 0);
   });
   afterEach(async () => {
     await ds?.destroy();
+    await sealing?.close();
     await db?.cleanup();
   });
 
@@ -65,6 +84,19 @@ describe(`access anomalies on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     expect(await status('nurse-busy')).toBeUndefined();
     await burst('nurse-busy', 15); // 95 distinct patients in the hour
     expect(Boolean((await status('nurse-busy')).disabled)).toBe(true);
+  });
+
+  it('disables an account whose stored reason does not open (damaged, or from before sealing), and seals the new one', async () => {
+    await ds.query(
+      "INSERT INTO account_status (actor_id, disabled, reason, changed_at, changed_by) VALUES ('tampered-user', 0, 'written in the clear', '2026-01-01T00:00:00.000Z', 'admin-1')",
+    );
+    await burst('tampered-user', 65);
+    const [row] = (await ds.query("SELECT disabled, reason FROM account_status WHERE actor_id = 'tampered-user'")) as {
+      disabled: unknown;
+      reason: string;
+    }[];
+    expect(Boolean(row!.disabled)).toBe(true);
+    expect(row!.reason.startsWith('enc1:')).toBe(true);
   });
 
   it('uses the floor for a new user, raises one critical incident, disables the account and records it', async () => {

@@ -1,9 +1,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import mysql from 'mysql2/promise';
 import { createLogger, DEV_KEYS, openFieldCipher, type Identity } from '@ehr/common';
 import type { SeedData } from '../../tools/src/seed/generate';
-import { testDatabase, usingMysql, type TestDatabase } from '../helpers/database';
+import { testDatabase, TEST_MYSQL_URL, usingMysql, type TestDatabase } from '../helpers/database';
 import { runSubgraph, seed, type RunningSubgraph } from '../helpers/subgraphs';
 import { demo, identityOf } from '../helpers/tokens';
 
@@ -102,5 +103,45 @@ describe(`field-key rotation on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     await sg?.stop();
     sg = await runSubgraph('patient', db);
     await expectSeededChart();
+  });
+
+  (usingMysql ? it : it.skip)(
+    'leaves a value a DBA wrote in the clear as it is, and names it, unless told the data predates sealing',
+    async () => {
+      const victim = data.patients.find((p) => p.id !== patient1.patientId)!;
+      const conn = await mysql.createConnection({ uri: TEST_MYSQL_URL! });
+      try {
+        await conn.query(`UPDATE \`${db.config.databasePrefix}patient\`.patient SET family = 'FORGED' WHERE id = ?`, [
+          victim.id,
+        ]);
+      } finally {
+        await conn.end();
+      }
+      const refused = keys('reencrypt');
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toContain(`patient.family:${victim.id}`);
+      expect(refused.stderr).not.toContain('FORGED');
+      expect(keys('status').stdout).toMatch(/not yet sealed: 1 values/);
+      // A database from before field encryption: sealing what is in the clear is asked for.
+      expect(keys('reencrypt', '--seal-unsealed').status).toBe(0);
+      expect(keys('status').stdout).not.toMatch(/not yet sealed/);
+    },
+  );
+
+  it('refuses to seed into a database whose keyring is missing (npm start would then run on new keys)', () => {
+    const keyring = path.join(db.config.dataDir, 'keys', 'keyring.json');
+    const kept = fs.readFileSync(keyring);
+    fs.rmSync(keyring);
+    try {
+      const seeded = spawnSync(process.execPath, [path.resolve(__dirname, '../../tools/dist/seed.js'), '--if-empty'], {
+        env: { PATH: process.env.PATH, ...db.env, LOG_LEVEL: 'silent' },
+        encoding: 'utf8',
+      });
+      expect(seeded.status).not.toBe(0);
+      expect(seeded.stderr).toMatch(/no keyring was found .* holds sealed values/);
+      expect(fs.existsSync(keyring)).toBe(false);
+    } finally {
+      fs.writeFileSync(keyring, kept, { mode: 0o600 });
+    }
   });
 });

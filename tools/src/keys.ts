@@ -19,8 +19,9 @@ import { reencrypt, versionsInUse } from './keys/reencrypt.js';
 const usage = `usage: npm run keys -- --out DIR                 the internal-token ES256 pair
        npm run keys -- status                    field-key versions, and how many values each seals
        npm run keys -- rotate                    a new field-key version becomes primary
-       npm run keys -- reencrypt [--batch 500] [--pause-ms 0]
-                                                 re-seal every value under the primary (resumable)
+       npm run keys -- reencrypt [--batch 500] [--pause-ms 0] [--seal-unsealed]
+                                                 re-seal every value under the primary (resumable);
+                                                 values found in the clear only with --seal-unsealed
        npm run keys -- retire --version N        stop loading a version no value uses any more`;
 
 /**
@@ -39,11 +40,13 @@ runMain(
         out: { type: 'string' },
         batch: { type: 'string', default: '500' },
         'pause-ms': { type: 'string', default: '0' },
+        'seal-unsealed': { type: 'boolean', default: false },
         version: { type: 'string' },
       },
       strict: true,
     });
     const [command] = positionals;
+    if (positionals.length > 1) throw new RangeError(usage);
     if (values.out && !command) {
       await internalPair(values.out);
       return { stop: async () => undefined };
@@ -83,8 +86,16 @@ runMain(
         logger,
         batch,
         pauseMs,
+        sealUnsealed: values['seal-unsealed'],
         onProgress: progressReporter(out),
       });
+      const list = (ids: string[]) => `${ids.slice(0, 20).join(', ')}${ids.length > 20 ? ', ...' : ''}`;
+      if (result.unsealed.length > 0) {
+        // Ids only. A database from before field encryption: --seal-unsealed; otherwise look.
+        throw new RangeError(
+          `${result.unsealed.length} values are stored in the clear and were left as they are (a DBA's edit, or data from before field encryption: then run with --seal-unsealed): ${list(result.unsealed)}`,
+        );
+      }
       if (result.unreadable.length > 0) {
         // Ids only: the rows to look at (npm run audit:verify, a backup), never their values.
         throw new RangeError(

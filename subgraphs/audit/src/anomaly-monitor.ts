@@ -160,7 +160,9 @@ export async function setAccount(
 ): Promise<AccountStatusRecord> {
   const now = new Date().toISOString();
   const status = { actorId, disabled, reason, changedAt: now, changedBy };
-  await db.getRepository(AccountStatusRecord).save(status);
+  // Written over whatever is there without reading it first: a stored reason that does not open
+  // (damaged, or written before sealing) must never stop an account from being disabled.
+  await db.getRepository(AccountStatusRecord).upsert(status, ['actorId']);
   await writer.append([
     buildAuditRecord({
       occurredAt: now,

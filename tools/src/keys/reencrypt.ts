@@ -27,6 +27,8 @@ export interface ReencryptOptions {
   batch: number;
   /** A pause between batches, to spare a busy database. */
   pauseMs: number;
+  /** Seal values found in the clear (a database from before field encryption). */
+  sealUnsealed: boolean;
   /** Told how far each table is: rows done of rows in it. */
   onProgress: (table: string, done: number, total: number) => void;
 }
@@ -39,6 +41,8 @@ export interface ReencryptResult {
   skipped: number;
   /** Values that do not open (damaged, moved, or under a retired key): table.column:row id. */
   unreadable: string[];
+  /** Values in the clear, left as they are (without --seal-unsealed): table.column:row id. */
+  unsealed: string[];
 }
 
 const stateFile = (config: DatabaseConfig) => path.join(config.dataDir, 'keys', 'reencrypt-progress.json');
@@ -52,7 +56,7 @@ const stateFile = (config: DatabaseConfig) => path.join(config.dataDir, 'keys', 
  */
 export async function reencrypt(opts: ReencryptOptions): Promise<ReencryptResult> {
   const file = stateFile(opts.config);
-  const result: ReencryptResult = { primary: 0, rewritten: 0, skipped: 0, unreadable: [] };
+  const result: ReencryptResult = { primary: 0, rewritten: 0, skipped: 0, unreadable: [], unsealed: [] };
   for (const name of Object.keys(SEALED_SUBGRAPHS) as SealedSubgraph[]) {
     await withSealedDatabase(name, opts.config, opts.keys, opts.logger, { sealRows: false }, async (db, sealing) => {
       result.primary = sealing.cipher.primaryVersion;
@@ -79,6 +83,7 @@ export async function reencrypt(opts: ReencryptOptions): Promise<ReencryptResult
         result.rewritten += counts.rewritten;
         result.skipped += counts.skipped;
         result.unreadable.push(...counts.unreadable);
+        result.unsealed.push(...counts.unsealed);
         await persistEmbedded(db);
         progress.done[key] = true;
         writeProgress(file, progress);
@@ -97,7 +102,7 @@ async function reencryptTable(
   after: string | undefined,
   opts: ReencryptOptions,
   checkpoint: (lastId: string) => Promise<void>,
-): Promise<{ rewritten: number; skipped: number; unreadable: string[] }> {
+): Promise<{ rewritten: number; skipped: number; unreadable: string[]; unsealed: string[] }> {
   const q = (n: string) => (db.options.type === 'mysql' ? `\`${n}\`` : `"${n}"`);
   const columns = table.fields.map((f) => f.column);
   const count = async (where: string, params: unknown[]) =>
@@ -107,7 +112,7 @@ async function reencryptTable(
   const total = await count('', []);
   let done = after ? await count(` WHERE ${q(table.idColumn)} <= ?`, [after]) : 0;
   let last = after;
-  const counts = { rewritten: 0, skipped: 0, unreadable: [] as string[] };
+  const counts = { rewritten: 0, skipped: 0, unreadable: [] as string[], unsealed: [] as string[] };
   const primary = sealing.cipher.primaryVersion;
   opts.onProgress(table.table, done, total);
   for (;;) {
@@ -125,7 +130,13 @@ async function reencryptTable(
           if (stored === null || stored === undefined) continue;
           if (isSealed(stored) && sealedVersion(stored) === primary) continue;
           const ctx = { table: table.table, column: f.column, rowId: String(row[table.idColumn]) };
-          // Written before sealing: the stored text is the value (JSON text for lists, as sealed).
+          // A value in the clear is sealed only when asked (--seal-unsealed: a database written
+          // before field encryption); otherwise it may be a DBA's edit, and sealing it would make
+          // it look genuine. It is left as it is (an error when read) and named by row id.
+          if (!isSealed(stored) && !opts.sealUnsealed) {
+            counts.unsealed.push(`${table.table}.${f.column}:${String(row[table.idColumn])}`);
+            continue;
+          }
           let plain: string;
           try {
             plain = isSealed(stored) ? sealing.cipher.open(stored, ctx) : stored;

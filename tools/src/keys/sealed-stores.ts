@@ -49,8 +49,9 @@ export async function withSealedDatabase<T>(
       subscribers: options.sealRows ? [sealing.subscriber] : [],
     });
     try {
-      // The key tools never work with a keyring they just made (the seeder replaces every row).
-      if (!options.sealRows) await sealing.checkKeyringFits(db);
+      // Never work with a keyring just made over data sealed under another (`seed --if-empty`,
+      // the first step of npm start, would otherwise leave one for the services to use).
+      await sealing.checkKeyringFits(db);
       return await work(db, sealing);
     } finally {
       await db.destroy();
