@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type FieldCipher,
   encodeCursor,
@@ -45,9 +46,6 @@ export interface PatientReads {
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-/** The id no patient has (ids are random v4 UUIDs): what an unknown MRN is looked up as. */
-const NO_PATIENT = '00000000-0000-4000-8000-000000000000';
-
 /**
  * Every row this subgraph serves is loaded here. The queries are private: the subgraph reads
  * through `forRequest`, which applies the request's scope. Batch functions answer in the order
@@ -80,7 +78,8 @@ export class PatientRepository {
       byMrn: async (mrn) => {
         // An MRN no patient has is asked for like an id no patient has: a caller whose scope is
         // limited gets the same refusal either way, so the answer does not say which MRNs exist.
-        const id = (await this.idByIndex('mrn', 'mrnIndex', mrn)) ?? NO_PATIENT;
+        // A fresh random id each time: no break-glass grant can ever cover it.
+        const id = (await this.idByIndex('mrn', 'mrnIndex', mrn)) ?? randomUUID();
         return (await scopedLoad(ctx, [id], (allowed) => this.patientsByIds(allowed)))[0]!;
       },
       page: async (first, after) => {
