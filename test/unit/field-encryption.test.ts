@@ -17,6 +17,8 @@ import {
   SealedValueError,
   sealedVersion,
   sealPlan,
+  sealState,
+  openState,
 } from '@ehr/common';
 import { getMetadataArgsStorage } from 'typeorm';
 import * as audit from '@ehr/subgraph-audit';
@@ -64,6 +66,16 @@ describe('sealed field values (AES-256-GCM)', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('seals audit states the same way, bound to their record: another record or column does not open them', () => {
+    const state = { id: 'n1', text: 'Progress note: 972-80-1460' };
+    const sealed = sealState(key, state, 'record-1', 'after_state');
+    expect(sealed.startsWith('enc1:')).toBe(true);
+    expect(sealed).not.toContain('972-80');
+    expect(openState(key, sealed, 'record-1', 'after_state')).toEqual(state);
+    expect(() => openState(key, sealed, 'record-2', 'after_state')).toThrow(SealedValueError);
+    expect(() => openState(key, sealed, 'record-1', 'before_state')).toThrow(SealedValueError);
   });
 
   it('keys blind indexes per index, on the value a person would call the same', async () => {

@@ -8,8 +8,8 @@ import { NotesRepository, type NotesReads } from './repository.js';
 export interface NotesContext extends BaseSubgraphContext {
   /** This request's reads and writes, scope built in: resolvers and loaders reach rows only through them. */
   reads: NotesReads;
-  /** Encrypts a record's state for the audit trail (AES-256-GCM). */
-  sealState: (state: unknown) => string;
+  /** Seals a record's new state for the audit record `recordId` (crypto/envelope.ts, bound to it). */
+  sealState: (state: unknown, recordId: string) => string;
   loaders: {
     /** Scope-checked by the row's patient; a note type the role may not read is FORBIDDEN. */
     note: DataLoader<string, ClinicalNoteRecord | null>;
@@ -26,7 +26,7 @@ export function createContextFactory({ db, config }: SubgraphDeps<NotesConfig>) 
     return {
       ...base,
       reads,
-      sealState: (state) => sealState(stateKey, state),
+      sealState: (state, recordId) => sealState(stateKey, state, recordId, 'after_state'),
       loaders: {
         note: new DataLoader((ids) => reads.byIds(ids)),
         notesByPatient: new DataLoader((ids) => reads.byPatients(ids)),

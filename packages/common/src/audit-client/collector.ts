@@ -13,6 +13,8 @@ export interface RowRef {
 }
 
 export interface RecordedMutation {
+  /** The audit record's id, when the caller needs it first (to bind a sealed state to it). */
+  id?: string;
   action: AuditAction;
   entityType: string;
   entityId: string;
@@ -92,7 +94,7 @@ export class AccessCollector {
   }
 
   mutation(m: RecordedMutation): void {
-    this.mutations.push({ ...m, id: randomUUID() });
+    this.mutations.push({ ...m, id: m.id ?? randomUUID() });
   }
 }
 

@@ -1,26 +1,46 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createDecipheriv } from 'node:crypto';
 import { z } from 'zod';
 import { configPart } from '../config/load.js';
+import { open, seal, type SealContext } from '../crypto/envelope.js';
 import { loadSecretKey } from '../util/atomic-file.js';
 
 /**
- * Before and after states of mutations, kept in the audit trail, are sealed with AES-256-GCM
- * (a fresh 96-bit nonce each time, the tag authenticates): `v1.<nonce>.<tag>.<ciphertext>`, base64.
- * The key is AUDIT_STATE_KEY_FILE (an interim key until field encryption brings key rotation),
- * or a development key under DATA_DIR/keys.
+ * Before and after states of mutations, kept in the audit trail, are sealed the way fields are
+ * (crypto/envelope.ts: AES-256-GCM, a fresh nonce, the `enc1:` format) and bound to the audit
+ * record that carries them, so a state copied to another record does not open. The key is
+ * AUDIT_STATE_KEY_FILE, shared by the subgraphs that seal states and the audit subgraph that
+ * opens them (the data keyring stays with the data subgraphs), or a development key under
+ * DATA_DIR/keys. States sealed before (`v1.<nonce>.<tag>.<ciphertext>`, unbound) still open.
  */
 export function loadStateKey(file: string | undefined, dataDir: string): Buffer {
   return loadSecretKey(file, dataDir, 'audit-state.key');
 }
 
-export function sealState(key: Buffer, state: unknown): string {
-  const nonce = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, nonce);
-  const ct = Buffer.concat([cipher.update(JSON.stringify(state), 'utf8'), cipher.final()]);
-  return ['v1', nonce.toString('base64'), cipher.getAuthTag().toString('base64'), ct.toString('base64')].join('.');
+const STATE_KEY_VERSION = 1;
+const where = (recordId: string, column: 'before_state' | 'after_state'): SealContext => ({
+  table: 'hipaa_audit_log',
+  column,
+  rowId: recordId,
+});
+
+export function sealState(
+  key: Buffer,
+  state: unknown,
+  recordId: string,
+  column: 'before_state' | 'after_state',
+): string {
+  return seal(key, STATE_KEY_VERSION, JSON.stringify(state), where(recordId, column));
 }
 
-export function openState(key: Buffer, sealed: string): unknown {
+export function openState(
+  key: Buffer,
+  sealed: string,
+  recordId: string,
+  column: 'before_state' | 'after_state',
+): unknown {
+  if (sealed.startsWith('enc1:')) {
+    return JSON.parse(open((v) => (v === STATE_KEY_VERSION ? key : undefined), sealed, where(recordId, column)));
+  }
   const [v, nonce, tag, ct] = sealed.split('.');
   if (v !== 'v1' || !nonce || !tag || ct === undefined) throw new Error('not a sealed state');
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64'));

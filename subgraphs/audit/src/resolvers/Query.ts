@@ -130,8 +130,13 @@ export const Query: QueryResolvers = {
     if (!event) return null;
     // Reading a state is itself recorded, before it is returned.
     await recordLogRead(ctx, 'READ_STATE', 'AuditEventState', id, event.patientId);
-    const open = (sealed: string | null) => (sealed ? JSON.stringify(openState(ctx.stateKey, sealed)) : null);
-    return { eventId: id, before: open(event.beforeState), after: open(event.afterState) };
+    const open = (sealed: string | null, column: 'before_state' | 'after_state') =>
+      sealed ? JSON.stringify(openState(ctx.stateKey, sealed, event.id, column)) : null;
+    return {
+      eventId: id,
+      before: open(event.beforeState, 'before_state'),
+      after: open(event.afterState, 'after_state'),
+    };
   },
   securityIncidents: async (_root, args, ctx) => {
     await recordLogRead(ctx, 'READ', 'SecurityIncidents', null, null);

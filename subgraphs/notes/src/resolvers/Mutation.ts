@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { badInput, forbidden, newId, parseId } from '@ehr/common';
 import { NOTE_TYPES } from '@ehr/policy';
 import type { MutationResolvers } from '../__generated__/resolvers-types.js';
@@ -22,13 +23,15 @@ export const Mutation: MutationResolvers = {
       authoredAt: new Date().toISOString(),
       text,
     });
-    // The new state is kept in the audit trail encrypted; the record itself names ids only.
+    // The new state is kept in the audit trail sealed to its record; the record names ids only.
+    const recordId = randomUUID();
     ctx.audit.mutation({
+      id: recordId,
       action: 'CREATE',
       entityType: 'ClinicalNote',
       entityId: note.id,
       patientId,
-      afterState: ctx.sealState(note),
+      afterState: ctx.sealState(note, recordId),
     });
     return note;
   },
