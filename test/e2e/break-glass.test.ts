@@ -134,6 +134,16 @@ describe(`break-glass emergency access (${usingMysql ? 'MySQL' : 'SQLite'})`, ()
     expect(closed.body.data).toEqual({
       reviewBreakGlass: { status: 'REVIEWED', outcome: 'JUSTIFIED', reviewedBy: 'auditor-1' },
     });
+    // The comment is kept sealed and reads back as written.
+    const reviewed = await stack.query<{ breakGlassReviews: { nodes: { id: string; reviewComment: string }[] } }>(
+      '{ breakGlassReviews(status: "REVIEWED") { nodes { id reviewComment } } }',
+      undefined,
+      'auditor-1',
+    );
+    expect(reviewed.body.data!.breakGlassReviews.nodes).toContainEqual({
+      id: grantId,
+      reviewComment: 'Confirmed with the ED roster',
+    });
     const twice = await stack.query(review, undefined, 'auditor-1');
     expect(twice.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const clinician = await stack.query('{ breakGlassReviews { totalCount } }', undefined, 'physician-1');

@@ -58,12 +58,18 @@ export class BreakGlassRepository {
     comment: string,
     reviewer: string,
   ): Promise<BreakGlassGrantRecord> {
-    grant.status = 'REVIEWED';
-    grant.outcome = outcome;
-    grant.reviewComment = comment;
-    grant.reviewedBy = reviewer;
-    grant.reviewedAt = new Date().toISOString();
-    return this.db.getRepository(BreakGlassGrantRecord).save(grant);
+    const review = {
+      status: 'REVIEWED',
+      outcome,
+      reviewComment: comment,
+      reviewedBy: reviewer,
+      reviewedAt: new Date().toISOString(),
+    };
+    // Only the review's columns are written, without reading the others back first: a stored
+    // reason that does not open must not stop its grant from being reviewed. The id rides along
+    // so that the sealed comment is bound to its row.
+    await this.db.getRepository(BreakGlassGrantRecord).update({ id: grant.id }, { id: grant.id, ...review });
+    return Object.assign(grant, review);
   }
 
   async page(status: string | undefined, first: number, afterSequence: number | undefined) {
