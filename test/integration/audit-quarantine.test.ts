@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -8,7 +7,6 @@ import {
   AUDIT_BATCH_PATH,
   AuditQuarantine,
   AuditShipper,
-  buildAuditRecord,
   createLogger,
   loadIngestKey,
   type AuditRecordInput,
@@ -17,36 +15,14 @@ import mysql from 'mysql2/promise';
 import { testDatabase, TEST_MYSQL_URL, usingMysql, type TestDatabase } from '../helpers/database';
 import { runSubgraph, seed, type RunningSubgraph } from '../helpers/subgraphs';
 import { demo, identityOf } from '../helpers/tokens';
+import { auditRecord } from '../helpers/audit-records';
 
 const logger = createLogger('test', 'silent');
 const ROOT = path.resolve(__dirname, '..', '..');
 
-function record(auditId: string, extra: Partial<AuditRecordInput> = {}): AuditRecordInput {
-  return {
-    ...buildAuditRecord({
-      occurredAt: new Date().toISOString(),
-      actorId: 'billing-1',
-      roles: ['billing'],
-      action: 'READ',
-      auditId,
-      requestId: randomUUID(),
-      subgraph: 'patient',
-      patientId: null,
-      entityType: 'Patient',
-      entityId: randomUUID(),
-      purpose: 'PAYMENT',
-      fields: [{ path: 'Patient.id', outcome: 'CLEAR' }],
-      outcome: 'CLEAR',
-      operationName: null,
-      operationHash: null,
-      ipAddress: '127.0.0.1',
-      userAgent: null,
-      beforeState: null,
-      afterState: null,
-    }),
-    ...extra,
-  };
-}
+/** A record as the builder makes it (the intake accepts it), with what a test sets. */
+const record = (auditId: string, extra: Partial<AuditRecordInput> = {}): AuditRecordInput =>
+  auditRecord({ auditId, ...extra });
 
 /** An HTTP server on a free port; `handle` answers each request. */
 async function server(handle: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {

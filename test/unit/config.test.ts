@@ -1,18 +1,8 @@
-import { ConfigError, loadSubgraphConfig } from '@ehr/common';
+import { loadSubgraphConfig } from '@ehr/common';
 import { loadGatewayConfig } from '@ehr/gateway';
 import { loadAuditConfig } from '@ehr/subgraph-audit';
 import { notesSubgraph } from '@ehr/subgraph-notes';
-
-/** The problems a configuration is refused with (fails the test when it is accepted). */
-function problemsOf(load: () => unknown): string[] {
-  try {
-    load();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error('configuration accepted');
-}
+import { problemsOf } from '../helpers/config';
 
 describe('service configuration', () => {
   it('defaults to the embedded database and the contract ports', () => {

@@ -2,20 +2,11 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadSubgraphConfig, NO_TLS } from '@ehr/common';
+import { loadSubgraphConfig, NO_TLS } from '@ehr/common';
 import { loadGatewayConfig } from '@ehr/gateway';
 import { loadAuditConfig } from '@ehr/subgraph-audit';
 import { localTls } from '../../tools/src/tls-certs';
-
-function problemsOf(load: () => unknown): string[] {
-  try {
-    load();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigError).problems;
-  }
-  throw new Error('configuration accepted');
-}
+import { problemsOf } from '../helpers/config';
 
 describe('TLS configuration (every service)', () => {
   it('is off by default: plain HTTP, no pinned CA', () => {

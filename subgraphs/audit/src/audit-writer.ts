@@ -294,10 +294,9 @@ export class AuditWriter {
     const columns = this.db.getMetadata(AuditEventRecord).columns;
     const names = columns.map((c) => c.databaseName);
     const one = `(${names.map(() => '?').join(', ')})`;
-    const quote = (n: string) => (this.db.options.type === 'mysql' ? `\`${n}\`` : `"${n}"`);
     const values = rows.flatMap((r) => columns.map((c) => (c.getEntityValue(r, true) as unknown) ?? null));
     await tx.query(
-      `INSERT INTO hipaa_audit_log (${names.map(quote).join(', ')}) VALUES ${rows.map(() => one).join(', ')}`,
+      `INSERT INTO hipaa_audit_log (${names.map((n) => this.db.driver.escape(n)).join(', ')}) VALUES ${rows.map(() => one).join(', ')}`,
       values,
     );
   }

@@ -62,25 +62,20 @@ export class PatientRepository {
     return {
       patients: (ids) => scopedLoad(ctx, ids, (allowed) => this.patientsByIds(allowed)),
       byIdentifier: async (name, value) => {
-        const index = this.cipher?.blindIndex(name, value);
-        if (!index) return [];
-        const rows = await this.db
-          .getRepository(PatientRecord)
-          .find({ select: { id: true }, where: { [`${name}Index`]: index }, order: { id: 'ASC' }, take: 50 });
         // Out-of-scope matches are refused in their slot (and recorded as such), then left out. No
-        // match takes the same path with an id no patient has, so that the time an answer takes
-        // does not say whether a value exists outside the caller's scope.
-        const found = await scopedLoad(ctx, rows.length > 0 ? rows.map((r) => r.id) : [randomUUID()], (allowed) =>
+        // match takes the same path with an id no patient has, so that neither the answer nor the
+        // time it takes says whether a value exists outside the caller's scope.
+        const ids = await this.idsByIndex(name, value, 50);
+        const found = await scopedLoad(ctx, ids.length > 0 ? ids : [randomUUID()], (allowed) =>
           this.patientsByIds(allowed),
         );
         return found.filter((p): p is PatientRecord => p !== null && !(p instanceof Error));
       },
       byMrn: async (mrn) => {
-        // An MRN no patient has is asked for like an id no patient has: a caller whose scope is
-        // limited gets the same refusal either way, so the answer does not say which MRNs exist.
-        // A fresh random id each time: no break-glass grant can ever cover it.
-        const id = (await this.idByIndex('mrn', 'mrnIndex', mrn)) ?? randomUUID();
-        return (await scopedLoad(ctx, [id], (allowed) => this.patientsByIds(allowed)))[0]!;
+        // An MRN no patient has is asked for like an id no patient has (a fresh random one, which
+        // no break-glass grant can cover): a caller whose scope is limited gets the same refusal.
+        const [id] = await this.idsByIndex('mrn', mrn, 1);
+        return (await scopedLoad(ctx, [id ?? randomUUID()], (allowed) => this.patientsByIds(allowed)))[0]!;
       },
       page: async (first, after) => {
         const scope = ctx.scope.listScope();
@@ -100,19 +95,15 @@ export class PatientRepository {
     };
   }
 
-  /** The patient whose blind index of this kind matches the value, if any. Never compares plaintext. */
-  private async idByIndex(
-    name: 'mrn' | 'ssn' | 'phone' | 'email',
-    property: 'mrnIndex' | 'ssnIndex' | 'phoneIndex' | 'emailIndex',
-    value: string,
-  ): Promise<string | undefined> {
+  /** The patients whose blind index of this kind matches the value, in id order. Never compares plaintext. */
+  private async idsByIndex(name: 'mrn' | 'ssn' | 'phone' | 'email', value: string, limit: number): Promise<string[]> {
     if (!this.cipher) throw new Error('blind indexes need field encryption');
     const index = this.cipher.blindIndex(name, value);
-    if (!index) return undefined;
-    const row = await this.db
+    if (!index) return [];
+    const rows = await this.db
       .getRepository(PatientRecord)
-      .findOne({ select: { id: true }, where: { [property]: index } });
-    return row?.id;
+      .find({ select: { id: true }, where: { [`${name}Index`]: index }, order: { id: 'ASC' }, take: limit });
+    return rows.map((r) => r.id);
   }
 
   /** For each patient, whether the practitioner is on their care team today. One statement. */

@@ -95,46 +95,70 @@ export async function reencrypt(opts: ReencryptOptions): Promise<ReencryptResult
   return result;
 }
 
+type SealedTable = Sealing['sealed'][number];
+type Row = Record<string, string | null>;
+
+/** A sealed table's columns as the database names them: its key, its sealed columns, their indexes. */
+function columnsOf(db: DataSource, table: SealedTable) {
+  const meta = db.getMetadata(table.entity);
+  const column = (property: string) => meta.findColumnWithPropertyName(property)!.databaseName;
+  return {
+    id: meta.primaryColumns[0]!.databaseName,
+    sealed: table.fields.map((f) => f.column),
+    indexOf: (f: SealedTable['fields'][number]) => (f.index ? column(f.index.property) : undefined),
+  };
+}
+
+/** A table's rows in key order, `batch` at a time, after the key `after`: its key and sealed columns. */
+async function* pagesOf(db: DataSource, table: SealedTable, batch: number, after?: string): AsyncGenerator<Row[]> {
+  const q = (n: string) => db.driver.escape(n);
+  const { id, sealed } = columnsOf(db, table);
+  for (let last = after; ;) {
+    const rows = (await db.query(
+      `SELECT ${[id, ...sealed].map(q).join(', ')} FROM ${q(table.table)}${last === undefined ? '' : ` WHERE ${q(id)} > ?`} ORDER BY ${q(id)} LIMIT ${batch}`,
+      last === undefined ? [] : [last],
+    )) as Row[];
+    if (rows.length === 0) return;
+    yield rows;
+    last = String(rows.at(-1)![id]);
+  }
+}
+
 async function reencryptTable(
   db: DataSource,
   sealing: Sealing,
-  table: Sealing['sealed'][number],
+  table: SealedTable,
   after: string | undefined,
   opts: ReencryptOptions,
   checkpoint: (lastId: string) => Promise<void>,
 ): Promise<{ rewritten: number; skipped: number; unreadable: string[]; unsealed: string[] }> {
-  const q = (n: string) => (db.options.type === 'mysql' ? `\`${n}\`` : `"${n}"`);
-  const columns = table.fields.map((f) => f.column);
+  const q = (n: string) => db.driver.escape(n);
+  const { id, indexOf } = columnsOf(db, table);
   const count = async (where: string, params: unknown[]) =>
     Number(
       ((await db.query(`SELECT COUNT(*) AS n FROM ${q(table.table)}${where}`, params)) as { n: unknown }[])[0]?.n ?? 0,
     );
   const total = await count('', []);
-  let done = after ? await count(` WHERE ${q(table.idColumn)} <= ?`, [after]) : 0;
-  let last = after;
+  let done = after ? await count(` WHERE ${q(id)} <= ?`, [after]) : 0;
   const counts = { rewritten: 0, skipped: 0, unreadable: [] as string[], unsealed: [] as string[] };
   const primary = sealing.cipher.primaryVersion;
   opts.onProgress(table.table, done, total);
-  for (;;) {
-    const rows = (await db.query(
-      `SELECT ${q(table.idColumn)}, ${columns.map(q).join(', ')} FROM ${q(table.table)}${last === undefined ? '' : ` WHERE ${q(table.idColumn)} > ?`} ORDER BY ${q(table.idColumn)} LIMIT ${opts.batch}`,
-      last === undefined ? [] : [last],
-    )) as Record<string, string | null>[];
-    if (rows.length === 0) break;
+  for await (const rows of pagesOf(db, table, opts.batch, after)) {
     await db.transaction(async (tx) => {
       for (const row of rows) {
+        const rowId = String(row[id]);
         const set: [string, string | null][] = [];
         const was: [string, string][] = [];
         for (const f of table.fields) {
           const stored = row[f.column];
           if (stored === null || stored === undefined) continue;
           if (isSealed(stored) && sealedVersion(stored) === primary) continue;
-          const ctx = { table: table.table, column: f.column, rowId: String(row[table.idColumn]) };
+          const ctx = { table: table.table, column: f.column, rowId };
           // A value in the clear is sealed only when asked (--seal-unsealed: a database written
           // before field encryption); otherwise it may be a DBA's edit, and sealing it would make
           // it look genuine. It is left as it is (an error when read) and named by row id.
           if (!isSealed(stored) && !opts.sealUnsealed) {
-            counts.unsealed.push(`${table.table}.${f.column}:${String(row[table.idColumn])}`);
+            counts.unsealed.push(`${table.table}.${f.column}:${rowId}`);
             continue;
           }
           let plain: string;
@@ -144,27 +168,27 @@ async function reencryptTable(
             if (!(err instanceof SealedValueError)) throw err;
             // A damaged or moved value stays as it is (it never opens), counted and named by row
             // id: one bad value must not stop the rotation of every other.
-            counts.unreadable.push(`${table.table}.${f.column}:${String(row[table.idColumn])}`);
+            counts.unreadable.push(`${table.table}.${f.column}:${rowId}`);
             continue;
           }
           set.push([f.column, sealing.cipher.seal(plain, ctx)]);
-          if (f.index) set.push([snake(f.index.property), sealing.cipher.blindIndex(f.index.name, plain) ?? null]);
+          const index = indexOf(f);
+          if (index) set.push([index, sealing.cipher.blindIndex(f.index!.name, plain) ?? null]);
           was.push([f.column, stored]);
         }
         if (set.length === 0) continue;
         const changed = (await tx.query(
-          `UPDATE ${q(table.table)} SET ${set.map(([c]) => `${q(c)} = ?`).join(', ')} WHERE ${q(table.idColumn)} = ? AND ${was
+          `UPDATE ${q(table.table)} SET ${set.map(([c]) => `${q(c)} = ?`).join(', ')} WHERE ${q(id)} = ? AND ${was
             .map(([c]) => `${q(c)} = ?`)
             .join(' AND ')}`,
-          [...set.map(([, v]) => v), row[table.idColumn], ...was.map(([, v]) => v)],
+          [...set.map(([, v]) => v), row[id], ...was.map(([, v]) => v)],
         )) as unknown;
         if (affected(changed) === 0) counts.skipped += was.length;
         else counts.rewritten += was.length;
       }
     });
-    last = String(rows.at(-1)![table.idColumn]);
     done += rows.length;
-    await checkpoint(last);
+    await checkpoint(String(rows.at(-1)![id]));
     opts.onProgress(table.table, done, total);
     if (opts.pauseMs > 0) await new Promise((r) => setTimeout(r, opts.pauseMs));
   }
@@ -177,8 +201,6 @@ function affected(result: unknown): number | undefined {
   if (Array.isArray(r) && typeof r[1] === 'number') return r[1];
   return (r as { affectedRows?: number } | undefined)?.affectedRows;
 }
-
-const snake = (property: string) => property.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 function readProgress(file: string): Progress | undefined {
   try {
@@ -204,25 +226,16 @@ export async function versionsInUse(
   const uses = new Map<number | 'clear' | 'malformed', number>();
   for (const name of Object.keys(SEALED_SUBGRAPHS) as SealedSubgraph[]) {
     await withSealedDatabase(name, config, keys, logger, { sealRows: false }, async (db, sealing) => {
-      const q = (n: string) => (db.options.type === 'mysql' ? `\`${n}\`` : `"${n}"`);
-      for (const t of sealing.sealed) {
-        if (t.fields.length === 0) continue;
-        let last: string | undefined;
-        for (;;) {
-          const id = q(t.idColumn);
-          const rows = (await db.query(
-            `SELECT ${id}, ${t.fields.map((f) => q(f.column)).join(', ')} FROM ${q(t.table)}${last === undefined ? '' : ` WHERE ${id} > ?`} ORDER BY ${id} LIMIT 5000`,
-            last === undefined ? [] : [last],
-          )) as Record<string, string | null>[];
-          if (rows.length === 0) break;
-          for (const r of rows)
+      for (const t of sealing.sealed.filter((x) => x.fields.length > 0)) {
+        for await (const rows of pagesOf(db, t, 5000)) {
+          for (const r of rows) {
             for (const f of t.fields) {
               const v = r[f.column];
               if (v === null || v === undefined) continue;
               const version = isSealed(v) ? (sealedVersion(v) ?? 'malformed') : 'clear';
               uses.set(version, (uses.get(version) ?? 0) + 1);
             }
-          last = String(rows.at(-1)![t.idColumn]);
+          }
         }
       }
     });

@@ -1,6 +1,10 @@
 import type { EntitySubscriberInterface, InsertEvent, UpdateEvent } from 'typeorm';
 import type { PhiClass } from '../phi/classification.js';
+import { jsonStringArray } from '../db/transformers.js';
 import { isSealed, SealedValueError } from './envelope.js';
+
+/** A list column's text as the list (the transformer list columns had before they were sealed). */
+const parseList = (text: string | null): string[] => jsonStringArray.from(text) as string[];
 import type { FieldCipher } from './field-cipher.js';
 import type { BlindIndexName } from './keyring.js';
 
@@ -108,7 +112,9 @@ export class SealedColumns implements EntitySubscriberInterface {
   afterLoad(entity: Row): void {
     const t = this.tableOf(entity?.constructor);
     if (!t) return;
-    for (const f of t.json) if (!t.sealed.includes(f)) entity[f.property] = parseList(entity[f.property]);
+    for (const f of t.json) {
+      if (!t.sealed.includes(f)) entity[f.property] = parseList(entity[f.property] as string | null);
+    }
     for (const f of t.sealed) {
       const stored = entity[f.property];
       if (stored === null || stored === undefined) continue;
@@ -164,16 +170,5 @@ export class SealedColumns implements EntitySubscriberInterface {
     if (!row || !before) return;
     Object.assign(row, before);
     this.plaintexts.delete(row);
-  }
-}
-
-function parseList(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  if (typeof value !== 'string' || !value) return [];
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return Array.isArray(parsed) ? parsed.filter((v): v is string => typeof v === 'string') : [];
-  } catch {
-    return [];
   }
 }

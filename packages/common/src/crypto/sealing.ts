@@ -14,7 +14,7 @@ export interface Sealing {
   subscriber: SealedColumns;
   cipher: FieldCipher;
   /** The sealed columns per table (with their blind indexes), for re-encryption and the docs. */
-  sealed: { table: string; idColumn: string; fields: StoredField[] }[];
+  sealed: { entity: StoredTable['entity']; table: string; fields: StoredField[] }[];
   close: () => Promise<void>;
   /**
    * Refuses a keyring this start made over a database that already holds sealed values (the
@@ -45,15 +45,11 @@ export async function openSealing(
   return {
     subscriber: new SealedColumns(plan, cipher),
     cipher,
-    sealed: [...plan.tables.values()].map((t) => ({
-      table: t.table,
-      idColumn: t.idProperty.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
-      fields: t.sealed,
-    })),
+    sealed: [...plan.tables].map(([entity, t]) => ({ entity, table: t.table, fields: t.sealed })),
     close,
     checkKeyringFits: async (db) => {
       if (!createdKeyring) return;
-      const q = (n: string) => (db.options.type === 'mysql' ? `\`${n}\`` : `"${n}"`);
+      const q = (n: string) => db.driver.escape(n);
       for (const t of plan.tables.values()) {
         for (const f of t.sealed) {
           const rows = (await db.query(
