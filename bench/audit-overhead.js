@@ -9,6 +9,7 @@
  *
  *   npm run build && node bench/audit-overhead.js [--patients 2000] [--duration 8] [--rounds 2]
  *   node bench/audit-overhead.js --smoke
+ *   BENCH_PROFILE=audit,medication node bench/audit-overhead.js --only list --rounds 1
  *
  * MYSQL_URL (default mysql://root@127.0.0.1:3306). Results: bench/results/audit-overhead-*.json.
  */
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '10' },
     rounds: { type: 'string', default: '2' },
     smoke: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 const smoke = values.smoke;
@@ -34,7 +36,10 @@ const patients = smoke ? 200 : Number(values.patients);
 const duration = smoke ? 2 : Number(values.duration);
 const rounds = smoke ? 1 : Number(values.rounds);
 const connections = Number(values.connections);
+// --only list (or chart): one query, e.g. for a CPU profile of just that load.
+const only = values.only ? [values.only] : ['chart', 'list'];
 const mysqlUrl = process.env.MYSQL_URL || 'mysql://root@127.0.0.1:3306';
+const profiled = (process.env.BENCH_PROFILE ?? '').split(',').filter(Boolean);
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim() || 100);
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ehr-bench-'));
@@ -79,10 +84,13 @@ async function startStack(audit) {
   const env = { ...baseEnv, BENCH_AUDIT: audit ? 'on' : 'off' };
   const procs = {};
   const start = (name, args) => {
-    // BENCH_PROFILE=audit,patient writes V8 CPU profiles of those processes to bench/results/profiles.
-    const profiled = (process.env.BENCH_PROFILE ?? '').split(',').includes(name);
-    const flags = profiled ? ['--cpu-prof', `--cpu-prof-dir=${path.join(__dirname, 'results', 'profiles')}`] : [];
-    const child = spawn(process.execPath, [...flags, ...args], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    // BENCH_PROFILE=audit,patient: CPU profiles of those processes over each measured load, in
+    // bench/results/profiles/<name>.<on|off>.<n>.cpuprofile (see profile-window.js).
+    const flags = profiled.includes(name) ? ['-r', path.join(__dirname, 'profile-window.js')] : [];
+    const child = spawn(process.execPath, [...flags, ...args], {
+      env: { ...env, BENCH_PROFILE_NAME: name, BENCH_PROFILE_DIR: path.join(__dirname, 'results', 'profiles') },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     procs[name] = child;
   };
   start('audit', [path.join(ROOT, 'subgraphs/audit/dist/index.js')]);
@@ -126,6 +134,10 @@ async function measure(procs, name, token, query) {
   await ask(token, query); // every measured query is checked once before the load
   const before = Object.fromEntries(Object.entries(procs).map(([n, p]) => [n, cpuMs(p.pid)]));
   const statementsBefore = await auditStatements();
+  const profiling = (signal) => {
+    for (const name of profiled) procs[name]?.kill(signal);
+  };
+  profiling('SIGUSR2');
   const result = await autocannon({
     url: `http://127.0.0.1:${PORTS.gateway}/graphql`,
     method: 'POST',
@@ -134,6 +146,10 @@ async function measure(procs, name, token, query) {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-hipaa-audit-id': 'bench' },
     body: JSON.stringify({ query }),
   });
+  if (profiled.length > 0) {
+    profiling('SIGUSR2');
+    await new Promise((r) => setTimeout(r, 1000)); // the profiles are written
+  }
   if (result.non2xx > 0 || result.errors > 0)
     throw new Error(`${name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   const requests = result.requests.total;
@@ -175,7 +191,7 @@ async function main() {
           queries.list = '{ patients(first: 25) { nodes { id name { family } birthDate medications { id status } } } }';
           queries.listSize = list.patients.nodes.length;
         }
-        for (const q of ['chart', 'list']) {
+        for (const q of only) {
           const m = await measure(procs, q, token, queries[q]);
           results.push({ round, audit: audit ? 'on' : 'off', query: q, ...m });
           console.error(
@@ -187,7 +203,7 @@ async function main() {
       }
     }
   }
-  const summary = ['chart', 'list'].map((q) => {
+  const summary = only.map((q) => {
     const avg = (audit, key) => {
       const rows = results.filter((r) => r.query === q && r.audit === audit);
       return rows.reduce((a, r) => a + r[key], 0) / rows.length;

@@ -1,4 +1,5 @@
 import {
+  auditShipIntervalMs,
   basePart,
   configPart,
   defaultGraphqlUrl,
@@ -33,6 +34,8 @@ export interface GatewaySettings {
   internalPrivateKeyFile: string | undefined;
   /** Signs the batches of refusal records the gateway sends to the audit subgraph. */
   auditIngestKeyFile: string | undefined;
+  /** Refusal records' journal shipping interval (AUDIT_SHIP_INTERVAL_MS; 0: wait for the commit). */
+  auditShipIntervalMs: number;
   redisUrl: string | undefined;
   /** Express "trust proxy" (e.g. "loopback" or a CIDR list) for the client address. */
   trustProxy: string | undefined;
@@ -66,6 +69,7 @@ const gatewayPart = configPart(
       QUERY_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(40),
       INTERNAL_PRIVATE_KEY_FILE: emptyIsUnset(z.string().min(1)),
       AUDIT_INGEST_KEY_FILE: emptyIsUnset(z.string().min(1)),
+      AUDIT_SHIP_INTERVAL_MS: auditShipIntervalMs,
       REDIS_URL: emptyIsUnset(z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')),
     })
     .refine((e) => !(e.AUTH_JWKS_URL && e.AUTH_PUBLIC_KEY_FILE), {
@@ -91,6 +95,7 @@ const gatewayPart = configPart(
       },
       internalPrivateKeyFile: text('INTERNAL_PRIVATE_KEY_FILE'),
       auditIngestKeyFile: text('AUDIT_INGEST_KEY_FILE'),
+      auditShipIntervalMs: num('AUDIT_SHIP_INTERVAL_MS'),
       redisUrl: text('REDIS_URL'),
       trustProxy: text('TRUST_PROXY'),
       rateLimitPerMinute: num('RATE_LIMIT_PER_MINUTE'),

@@ -99,16 +99,17 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const disabled = new DisabledAccounts(config.subgraphUrls.audit, signer, logger, 2000, peers.fetch);
   disabled.start();
   // Refusals are security events: recorded through the same durable path as every access record.
-  const shipper = new AuditShipper(
-    AuditShipper.endpointFor(config.subgraphUrls.audit),
-    loadIngestKey(config.auditIngestKeyFile, config.database.dataDir),
-    config.database.dataDir,
-    'gateway',
+  const shipper = new AuditShipper({
+    endpoint: AuditShipper.endpointFor(config.subgraphUrls.audit),
+    key: loadIngestKey(config.auditIngestKeyFile, config.database.dataDir),
+    dataDir: config.database.dataDir,
+    subgraph: 'gateway',
     logger,
-    config.alertWebhookUrl,
-    5000,
-    peers.fetch,
-  );
+    alertWebhookUrl: config.alertWebhookUrl,
+    shipEveryMs: config.auditShipIntervalMs,
+    fetchPeer: peers.fetch,
+  });
+  const auditReadiness = shipper.instrument(metrics.registry);
   const refusals = new RefusalRecorder(shipper, logger, metrics, undefined, clock);
 
   const buildService = ({ name }: { name: string }) => {
@@ -183,7 +184,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     const ready = r.ready && store;
     res
       .status(ready ? 200 : 503)
-      .json({ status: ready ? 'ready' : 'not ready', subgraphs: r.subgraphs, sessions: store });
+      .json({ status: ready ? 'ready' : 'not ready', subgraphs: r.subgraphs, sessions: store, ...auditReadiness() });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

@@ -9,6 +9,10 @@ import { devTokens } from './tokens';
 
 type ServiceName = SubgraphName | 'gateway';
 
+/** Queries that read the audit trail: they wait for the senders' journals first (see auditSettled). */
+const READS_TRAIL =
+  /\b(auditEvents|accessHistory|securityIncidents|verifyAuditChain|auditInclusionProof|auditConsistencyProof|breakGlassReviews)\b/;
+
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
   body: {
@@ -36,6 +40,13 @@ export interface Stack {
   tokens: Awaited<ReturnType<typeof devTokens>>;
   /** One counter from a service's /metrics. */
   metric(service: ServiceName, name: string): Promise<number>;
+  /**
+   * Waits until every running sender of audit records (the data subgraphs, the gateway) has had
+   * everything it journaled committed by the audit subgraph: a read of the trail after this sees
+   * every request answered before it. `query` does this itself before a query that reads the
+   * trail (records reach it within AUDIT_SHIP_INTERVAL_MS, not before their response).
+   */
+  auditSettled(timeoutMs?: number): Promise<void>;
   output(service: ServiceName): string[];
   stopService(service: ServiceName): Promise<void>;
   startService(service: ServiceName, extraEnv?: Record<string, string>): Promise<void>;
@@ -108,6 +119,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     return tokens.forIdentity(identity, extra);
   };
   let audits = 0;
+  const metric = async (service: ServiceName, name: string) => {
+    const text = await (await fetch(`http://127.0.0.1:${ports[service]}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
+    return line ? Number(line.split(' ').pop()) : 0;
+  };
+  const auditSettled = async (timeoutMs = 10_000) => {
+    const senders = (['patient', 'medication', 'notes', 'gateway'] as const).filter((s) => children.has(s));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const waiting = await Promise.all(senders.map((s) => metric(s, 'ehr_audit_journal_records')));
+      if (waiting.every((n) => n === 0)) return;
+      if (Date.now() > deadline) throw new Error(`audit journals still hold ${waiting.join('/')} records`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
   return {
     url,
     ports,
@@ -116,6 +142,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     tokens,
     token,
     async query(query, variables, as = 'billing-1') {
+      if (READS_TRAIL.test(query)) await auditSettled();
       const auth = typeof as === 'string' ? { token: await token(as), auditId: undefined } : as;
       const res = await fetch(url, {
         method: 'POST',
@@ -128,11 +155,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       });
       return { status: res.status, body: (await res.json()) as GraphQLResponse['body'] } as never;
     },
-    async metric(service, name) {
-      const text = await (await fetch(`http://127.0.0.1:${ports[service]}/metrics`)).text();
-      const line = text.split('\n').find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `));
-      return line ? Number(line.split(' ').pop()) : 0;
-    },
+    metric,
+    auditSettled,
     output: (service) => outputs.get(service) ?? [],
     stopService,
     startService,

@@ -21,6 +21,8 @@ export interface RunningSubgraph {
     variables: Record<string, unknown> | undefined,
     identity: Identity,
   ): Promise<GraphQLResponse<T>>;
+  /** For a subgraph that records access: waits until everything it journaled is committed by the audit subgraph. */
+  auditSettled(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,15 @@ export async function runSubgraph(
         body: JSON.stringify({ query, variables }),
       });
       return { status: res.status, body: (await res.json()) as GraphQLResponse['body'] } as never;
+    },
+    async auditSettled(timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const ready = (await (await fetch(`${url}/readyz`)).json()) as { auditJournalRecords?: number };
+        if (!ready.auditJournalRecords) return;
+        if (Date.now() > deadline) throw new Error(`${name}'s audit journal still holds ${ready.auditJournalRecords}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
     },
     stop: () => server.stop(),
   };

@@ -91,15 +91,17 @@ describe('audit quarantine', () => {
   }
 
   function shipper(endpoint: string) {
-    return new AuditShipper(
+    return new AuditShipper({
       endpoint,
-      loadIngestKey(undefined, db.config.dataDir),
-      db.config.dataDir,
-      'patient',
+      key: loadIngestKey(undefined, db.config.dataDir),
+      dataDir: db.config.dataDir,
+      subgraph: 'patient',
       logger,
-      webhook.url,
-      2000,
-    );
+      alertWebhookUrl: webhook.url,
+      timeoutMs: 2000,
+      // Each record() here is delivered (or set aside) before it resolves, as the test's steps expect.
+      shipEveryMs: 0,
+    });
   }
 
   /** The operator's command, as a real process (async: the audit subgraph it calls runs in this one). */
@@ -210,6 +212,7 @@ describe('audit quarantine', () => {
       const res = await patient.query(`query ${name} { patients(first: 2) { nodes { id } } }`, undefined, billing);
       expect(res.status).toBe(200);
       expect((res.body as { errors?: unknown }).errors).toBeUndefined();
+      await patient.auditSettled();
       expect((await logged('long-name-1')).get('long-name-1')).toBeGreaterThan(0);
       expect(new AuditQuarantine(db.config.dataDir).size()).toBe(0);
       const ready = (await (await fetch(`${patient.url}/readyz`)).json()) as Record<string, unknown>;

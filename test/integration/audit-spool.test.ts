@@ -28,15 +28,15 @@ describe('audit spool and drain', () => {
 
   it('spools while the audit subgraph is away and delivers everything, in order, once, when drained', async () => {
     const port = await freePort();
-    const shipper = new AuditShipper(
-      AuditShipper.endpointFor(`http://127.0.0.1:${port}/graphql`),
-      loadIngestKey(undefined, db.config.dataDir),
-      db.config.dataDir,
-      'patient',
+    const shipper = new AuditShipper({
+      endpoint: AuditShipper.endpointFor(`http://127.0.0.1:${port}/graphql`),
+      key: loadIngestKey(undefined, db.config.dataDir),
+      dataDir: db.config.dataDir,
+      subgraph: 'patient',
       logger,
-      undefined,
-      1000,
-    );
+      alertWebhookUrl: undefined,
+      timeoutMs: 1000,
+    });
     const records = Array.from({ length: 12 }, (_, i) => record(i));
     // Nobody listens on that port: each batch is durable only in the spool, and says so by resolving.
     for (let i = 0; i < records.length; i += 4) await shipper.record(records.slice(i, i + 4));
@@ -44,14 +44,14 @@ describe('audit spool and drain', () => {
 
     // The audit subgraph comes back (elsewhere); a restarted data subgraph finds the same spool.
     audit = await runSubgraph('audit', db);
-    const restarted = new AuditShipper(
-      AuditShipper.endpointFor(`${audit.url}/graphql`),
-      loadIngestKey(undefined, db.config.dataDir),
-      db.config.dataDir,
-      'patient',
+    const restarted = new AuditShipper({
+      endpoint: AuditShipper.endpointFor(`${audit.url}/graphql`),
+      key: loadIngestKey(undefined, db.config.dataDir),
+      dataDir: db.config.dataDir,
+      subgraph: 'patient',
       logger,
-      undefined,
-    );
+      alertWebhookUrl: undefined,
+    });
     await shipper.drain(); // the old one still cannot reach anything: the spool stays
     expect(restarted.spoolSize()).toBe(12);
     await restarted.drain();

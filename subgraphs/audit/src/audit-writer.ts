@@ -1,5 +1,5 @@
 import { raiseAlert, serial, type AuditRecordInput, type Logger } from '@ehr/common';
-import { canonicalRecord, GENESIS_HASH, recordHash } from './chain.js';
+import { canonicalFromLists, canonicalRecord, chainHash, GENESIS_HASH, recordHash } from './chain.js';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { Between, In, type DataSource, type EntityManager } from 'typeorm';
 import { checkpointValid, signCheckpoint, signTreeHead, treeHeadValid } from './checkpoint-key.js';
@@ -245,16 +245,14 @@ export class AuditWriter {
         if (existing.has(r.id)) continue;
         existing.add(r.id);
         sequence++;
-        const hash = recordHash(r, sequence, prev);
-        fresh.push({
-          ...r,
-          entities: JSON.stringify(r.entities ?? []),
+        // The lists are serialised once: the same JSON is stored and hashed.
+        const lists = {
           roles: JSON.stringify(r.roles),
           fields: JSON.stringify(r.fields),
-          sequence,
-          prevHash: prev,
-          chainHash: hash,
-        } as AuditEventRecord);
+          entities: JSON.stringify(r.entities ?? []),
+        };
+        const hash = chainHash(prev, canonicalFromLists({ ...r, sequence, prevHash: prev }, lists));
+        fresh.push({ ...r, ...lists, sequence, prevHash: prev, chainHash: hash } as AuditEventRecord);
         prev = hash;
       }
       for (let i = 0; i < fresh.length; i += 500) await this.insertRows(tx, fresh.slice(i, i + 500));

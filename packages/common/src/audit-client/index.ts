@@ -6,3 +6,4 @@ export * from './state-seal.js';
 export * from './quarantine.js';
 export * from './placement.js';
 export * from './response-walk.js';
+export * from './journal.js';

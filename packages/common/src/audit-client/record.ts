@@ -110,6 +110,8 @@ export type EntityAccess = AuditRecordInput['entities'][number];
 /** What a writer gives the builder: the record without its id (made here unless given), entities optional. */
 export type AuditRecordDraft = Omit<AuditRecordInput, 'id' | 'entities'> & { id?: string; entities?: EntityAccess[] };
 
+/** Printable ASCII only: text that NFC and the replacement leave as it is. */
+const PLAIN = /^[\x20-\x7e]*$/;
 // C0 and C1 control characters, and lone surrogates: nothing a log reader should have to render.
 // eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -121,6 +123,8 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|
  * the same value always gives the same text.
  */
 export function recordText(value: string, max: number): string {
+  // Most text is printable ASCII (field paths, ids, types): already NFC, nothing to replace.
+  if (value.length <= max && PLAIN.test(value)) return value;
   const clean = value.normalize('NFC').replace(UNSAFE, '\ufffd');
   if (clean.length <= max) return clean;
   const tag = `~${createHash('sha256').update(value).digest('hex').slice(0, 16)}`;

@@ -12,6 +12,7 @@ import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLNamedType,
   type GraphQLObjectType,
   type GraphQLSchema,
   type SelectionSetNode,
@@ -143,18 +144,42 @@ export function accessFromResponse(input: {
     }
     return out;
   };
-  // Rows of one list share their selection: the fields of (type, selection) are collected once.
-  const collected = new Map<readonly SelectionSetNode[], Map<string, Map<string, FieldNode[]>>>();
-  const collectOnce = (type: GraphQLObjectType, sets: readonly SelectionSetNode[]) => {
-    // Keyed by the selection list itself: one list per field node group (childSetsOf), shared by its rows.
-    const key = sets;
-    let byType = collected.get(key);
-    if (!byType) collected.set(key, (byType = new Map()));
-    let fields = byType.get(type.name);
-    if (!fields) byType.set(type.name, (fields = collect(type, sets)));
-    return fields;
+  /** One response key of an object of some type: what the walk needs of it, worked out once per request. */
+  interface Slot {
+    key: string;
+    fieldPath: string;
+    /** How a value here left (CLEAR or MASKED), decided once. */
+    outcome: Outcome;
+    /** The composite type below, if any, and the selections under it. */
+    named: GraphQLNamedType | undefined;
+    childSets: readonly SelectionSetNode[];
+  }
+  // Rows of one list share their selection: the slots of (type, selection) are worked out once,
+  // so the per-row work is a property read and a map update per field (STYLE.md habit 12).
+  const collected = new Map<readonly SelectionSetNode[], Map<string, Slot[]>>();
+  const slotsOf = (type: GraphQLObjectType, sets: readonly SelectionSetNode[]): Slot[] => {
+    let byType = collected.get(sets);
+    if (!byType) collected.set(sets, (byType = new Map()));
+    let slots = byType.get(type.name);
+    if (slots) return slots;
+    slots = [];
+    for (const [key, nodes] of collect(type, sets)) {
+      const name = nodes[0]!.name.value;
+      if (name.startsWith('__')) continue;
+      const field = type.getFields()[name];
+      if (!field) continue;
+      const named = getNamedType(field.type);
+      slots.push({
+        key,
+        fieldPath: `${type.name}.${name}`,
+        outcome: outcomeOf(type.name, name),
+        named: isCompositeType(named) ? named : undefined,
+        childSets: nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : [])),
+      });
+    }
+    byType.set(type.name, slots);
+    return slots;
   };
-  const childSetsOf = new WeakMap<FieldNode[], SelectionSetNode[]>();
 
   /** Walks one object of the response; `at` is its path as a key ('' at the root). */
   const visit = (
@@ -165,16 +190,10 @@ export function accessFromResponse(input: {
     owner: RowAccess | undefined,
   ): void => {
     const isRoot = at === '';
-    for (const [key, nodes] of collectOnce(type, sets)) {
-      const node = nodes[0]!;
-      const name = node.name.value;
-      if (name.startsWith('__')) continue;
-      const field = type.getFields()[name];
-      if (!field) continue;
+    for (const { key, fieldPath, outcome, named, childSets } of slotsOf(type, sets)) {
       const childAt = isRoot ? key : `${at}.${key}`;
       const code = errorAt.size > 0 ? errorAt.get(childAt) : undefined;
       const child = Object.hasOwn(value, key) ? value[key] : undefined;
-      const fieldPath = `${type.name}.${name}`;
       // Whose field this is: the row it sits on, or for a refused root field the record its
       // arguments named (placed before the resolver ran).
       const placedHere = isRoot && code !== undefined ? audit.named.get(childAt) : undefined;
@@ -183,14 +202,9 @@ export function accessFromResponse(input: {
         if (code !== undefined) {
           attributed.add(childAt);
           note(target, fieldPath, errorOutcome(code));
-        } else if (child !== null && child !== undefined && owner) note(target, fieldPath, outcomeOf(type.name, name));
+        } else if (child !== null && child !== undefined && owner) note(target, fieldPath, outcome);
       }
-      if (child === null || typeof child !== 'object') continue;
-      const named = getNamedType(field.type);
-      if (!isCompositeType(named)) continue;
-      let childSets = childSetsOf.get(nodes);
-      if (!childSets)
-        childSetsOf.set(nodes, (childSets = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []))));
+      if (child === null || typeof child !== 'object' || !named) continue;
       const each = (item: unknown, itemAt: string): void => {
         if (Array.isArray(item)) {
           for (let i = 0; i < item.length; i++) each(item[i], `${itemAt}.${i}`);
@@ -214,7 +228,7 @@ export function accessFromResponse(input: {
         if (!runtime || !isObjectType(runtime)) return;
         // A value inside a row (a name, an address) belongs to that row's field, already noted;
         // only rows are walked as owners, and rows nested in values are still found.
-        visit(runtime, childSets!, obj, itemAt, ref ? rowFor(ref) : undefined);
+        visit(runtime, childSets, obj, itemAt, ref ? rowFor(ref) : undefined);
       };
       each(child, childAt);
     }

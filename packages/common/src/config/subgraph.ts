@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditShipIntervalMs } from './audit-delivery.js';
 import { basePart, type ServiceConfig } from './base.js';
 import { configPart, httpUrl, loadParts } from './load.js';
 import { defaultGraphqlUrl, type SubgraphName } from './services.js';
@@ -17,6 +18,8 @@ export interface SubgraphSettings {
   auditIngestKeyFile: string | undefined;
   /** Where data subgraphs send their access records. */
   auditUrl: string;
+  /** Journal shipping interval (AUDIT_SHIP_INTERVAL_MS; 0: each response waits for the commit). */
+  auditShipIntervalMs: number;
   /** Where the master key that wraps the data keys lives (see crypto/key-source.ts). */
   keys: KeySettings;
 }
@@ -56,6 +59,7 @@ export const subgraphPart = configPart(
       .optional(),
     AUDIT_INGEST_KEY_FILE: z.string().min(1).optional(),
     AUDIT_URL: httpUrl.default(defaultGraphqlUrl('audit')),
+    AUDIT_SHIP_INTERVAL_MS: auditShipIntervalMs,
     KEY_PROVIDER: z.enum(['file', 'pkcs11']).default('file'),
     KEYRING_FILE: z.string().min(1).optional(),
     MASTER_KEY_FILE: z.string().min(1).optional(),
@@ -72,6 +76,7 @@ export const subgraphPart = configPart(
     restrictedZip3: e.DEID_RESTRICTED_ZIP3?.split(','),
     auditIngestKeyFile: e.AUDIT_INGEST_KEY_FILE,
     auditUrl: e.AUDIT_URL,
+    auditShipIntervalMs: e.AUDIT_SHIP_INTERVAL_MS,
     keys: {
       provider: e.KEY_PROVIDER,
       keyringFile: e.KEYRING_FILE,

@@ -1,7 +1,6 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { RolePolicy } from '@ehr/policy';
 import type express from 'express';
-import { Gauge } from 'prom-client';
 import type { DataSource, EntitySchema, MixedList } from 'typeorm';
 import { auditPlugin } from '../audit-client/plugin.js';
 import { AccessCollector } from '../audit-client/collector.js';
@@ -140,27 +139,18 @@ export async function bootSubgraph<TContext extends BaseContext, TConfig extends
   let shipper: AuditShipper | undefined;
   try {
     shipper = spec.recordsAccess
-      ? new AuditShipper(
-          AuditShipper.endpointFor(config.auditUrl),
-          loadIngestKey(config.auditIngestKeyFile, config.database.dataDir),
-          config.database.dataDir,
-          spec.name,
+      ? new AuditShipper({
+          endpoint: AuditShipper.endpointFor(config.auditUrl),
+          key: loadIngestKey(config.auditIngestKeyFile, config.database.dataDir),
+          dataDir: config.database.dataDir,
+          subgraph: spec.name,
           logger,
-          config.alertWebhookUrl,
-        )
+          alertWebhookUrl: config.alertWebhookUrl,
+          shipEveryMs: config.auditShipIntervalMs,
+        })
       : undefined;
     const recorder = shipper;
-    if (recorder) {
-      // Counted at scrape time from the shelf itself (an operator may have re-submitted meanwhile).
-      new Gauge({
-        name: 'ehr_audit_quarantined_batches',
-        help: 'Audit batches the intake refused for good, set aside until re-submitted',
-        registers: [metrics.registry],
-        collect() {
-          this.set(recorder.quarantine.size());
-        },
-      });
-    }
+    const readiness = recorder?.instrument(metrics.registry);
     return await createSubgraphServer({
       name: spec.name,
       typeDefs: readSchema(spec.schemaFile),
@@ -174,7 +164,7 @@ export async function bootSubgraph<TContext extends BaseContext, TConfig extends
       restrictedZip3: config.restrictedZip3,
       introspection: config.nodeEnv !== 'production',
       routes: parts.routes,
-      readiness: recorder ? () => ({ auditQuarantinedBatches: recorder.quarantine.size() }) : undefined,
+      readiness,
       placeRows: recorder !== undefined,
       plugins: (classes) => [
         ...(recorder

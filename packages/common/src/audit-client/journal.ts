@@ -1,0 +1,192 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fsyncDir } from '../util/atomic-file.js';
+import { serial } from '../util/serial.js';
+
+/** One journal file: its lines, how many of them the audit subgraph has committed. */
+interface Segment {
+  file: string;
+  /** Open for appends while this is the current segment. */
+  handle?: fs.promises.FileHandle;
+  lines: number;
+  bytes: number;
+  shipped: number;
+  opened: number;
+}
+
+/** Lines waiting to be shipped, in order, with the segment that holds them on disk. */
+interface Chunk {
+  segment: Segment;
+  lines: string[];
+}
+
+/** A journal file is closed at this size; it is removed once every line in it is committed. */
+const ROTATE_BYTES = 4 * 1024 * 1024;
+/** A fully shipped file is removed once this old, so an idle sender leaves little to re-send after a crash. */
+const RETIRE_AFTER_MS = 10_000;
+
+/**
+ * A sender's local, durable queue of audit records (one JSON line each), in files under `dir`:
+ * `append` returns once the lines are written and fdatasync'd; the lines stay in memory too, so
+ * shipping never reads the disk back. A file is removed only once all of its lines are committed
+ * (`shipped`), and files are large (4 MB) or retired after 10 s, so the file system sees one
+ * create and one unlink every few seconds, not one per batch (on a disk mounted with `discard`
+ * every unlink is a TRIM). A crash leaves the files: the next process loads them first and sends
+ * them again; record ids make that idempotent.
+ */
+export class AuditJournal {
+  private readonly chunks: Chunk[] = [];
+  private readonly segments: Segment[] = [];
+  private current: Segment | undefined;
+  private sequence = 0;
+  private waiting = 0;
+  /** File work (appends, opens, unlinks) one piece at a time. */
+  private readonly withFiles = serial();
+
+  constructor(
+    private readonly dir: string,
+    private readonly name: string,
+  ) {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // What an earlier process left: sent first, in the order it was written.
+    for (const file of this.files()) {
+      const lines = readLines(file);
+      const segment: Segment = { file, lines: lines.length, bytes: 0, shipped: 0, opened: 0 };
+      this.segments.push(segment);
+      if (lines.length > 0) this.push(segment, lines);
+    }
+  }
+
+  /** Records waiting to be committed by the audit subgraph. */
+  get size(): number {
+    return this.waiting;
+  }
+
+  /** The journal's files, oldest first (a bare `<name>.jsonl` from an older version last). */
+  private files(): string[] {
+    const prefix = `${this.name}.jsonl`;
+    const order = (f: string) => {
+      const parts = f.slice(prefix.length + 1).split('.');
+      return parts.length >= 2 ? Number(parts[0]) : Number.MAX_SAFE_INTEGER;
+    };
+    return fs
+      .readdirSync(this.dir)
+      .filter((f) => f === prefix || f.startsWith(`${prefix}.`))
+      .sort((a, b) => order(a) - order(b) || a.localeCompare(b))
+      .map((f) => path.join(this.dir, f));
+  }
+
+  private push(segment: Segment, lines: string[]): void {
+    this.chunks.push({ segment, lines });
+    this.waiting += lines.length;
+  }
+
+  /** Writes the lines and fdatasyncs them; resolves once they would survive a crash. */
+  append(lines: string[]): Promise<void> {
+    if (lines.length === 0) return Promise.resolve();
+    return this.withFiles(async () => {
+      const segment = await this.open();
+      const text = lines.join('\n') + '\n';
+      try {
+        await segment.handle!.appendFile(text);
+        await segment.handle!.datasync();
+      } catch (err) {
+        // Some of these lines may be in the file after all: close it, and keep it until an
+        // operator or the next start looks (its loader skips a torn line).
+        await this.close(segment);
+        throw err;
+      }
+      segment.lines += lines.length;
+      segment.bytes += Buffer.byteLength(text);
+      this.push(segment, lines);
+      if (segment.bytes >= ROTATE_BYTES) await this.close(segment);
+    });
+  }
+
+  private async open(): Promise<Segment> {
+    if (this.current?.handle) return this.current;
+    const now = Date.now();
+    const file = path.join(this.dir, `${this.name}.jsonl.${now}.${process.pid}.${this.sequence++}`);
+    const handle = await fs.promises.open(file, 'a', 0o600);
+    // A new file's directory entry must survive a crash too.
+    await fsyncDir(this.dir);
+    const segment: Segment = { file, handle, lines: 0, bytes: 0, shipped: 0, opened: now };
+    this.segments.push(segment);
+    this.current = segment;
+    return segment;
+  }
+
+  private async close(segment: Segment): Promise<void> {
+    const handle = segment.handle;
+    segment.handle = undefined;
+    if (this.current === segment) this.current = undefined;
+    await handle?.close().catch(() => undefined);
+  }
+
+  /** The oldest lines waiting, at most `max`; nothing is removed until `shipped`. */
+  peek(max: number): string[] {
+    const out: string[] = [];
+    for (const chunk of this.chunks) {
+      if (out.length >= max) break;
+      out.push(...chunk.lines.slice(0, max - out.length));
+    }
+    return out;
+  }
+
+  /** The first `count` waiting lines are committed: forgotten, and files all of whose lines are, removed. */
+  shipped(count: number): Promise<void> {
+    let left = count;
+    while (left > 0 && this.chunks.length > 0) {
+      const chunk = this.chunks[0]!;
+      const n = Math.min(left, chunk.lines.length);
+      chunk.segment.shipped += n;
+      left -= n;
+      this.waiting -= n;
+      if (n === chunk.lines.length) this.chunks.shift();
+      else chunk.lines = chunk.lines.slice(n);
+    }
+    return this.retire();
+  }
+
+  /**
+   * Removes files whose every line is committed: closed ones at once, the open one once it is
+   * old enough (a busy sender keeps writing to it). No directory fsync: a removal a crash undoes
+   * only sends those lines again.
+   */
+  private retire(): Promise<void> {
+    return this.withFiles(async () => {
+      const now = Date.now();
+      for (const segment of [...this.segments]) {
+        if (segment.shipped < segment.lines) continue;
+        if (segment.handle && now - segment.opened < RETIRE_AFTER_MS) continue;
+        await this.close(segment);
+        fs.rmSync(segment.file, { force: true });
+        this.segments.splice(this.segments.indexOf(segment), 1);
+      }
+    });
+  }
+
+  /** Closes the open file (at stop) and removes what is all committed; the rest stays for the next process. */
+  async stop(): Promise<void> {
+    await this.withFiles(async () => {
+      if (this.current) await this.close(this.current);
+    });
+    await this.retire();
+  }
+}
+
+/** A journal file's lines; a torn last line (a crash mid-append: its request never got a response) is skipped. */
+function readLines(file: string): string[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => {
+      if (!line) return false;
+      try {
+        JSON.parse(line);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+}
