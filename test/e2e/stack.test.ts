@@ -103,9 +103,13 @@ describe(`the stack end to end (real processes, ${usingMysql ? 'MySQL' : 'SQLite
       status: 'ready',
       subgraphs: { patient: true, medication: true, notes: true, audit: true },
       sessions: true,
+      // The gateway's refusal records: none set aside; some may wait for the next ship.
+      auditQuarantinedBatches: 0,
+      auditJournalRecords: expect.any(Number),
     });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain('ehr_graphql_requests_total');
+    expect(metrics).toMatch(/^ehr_audit_journal_records({[^}]*})? \d+$/m);
   });
 
   it('keeps answering with what it has while a subgraph is down, and recovers when it returns', async () => {

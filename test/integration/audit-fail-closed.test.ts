@@ -6,7 +6,7 @@ import { freePort } from '../helpers/ports';
 import { runSubgraph, seed, type RunningSubgraph } from '../helpers/subgraphs';
 import { demo, identityOf } from '../helpers/tokens';
 
-/** No response with PHI leaves without its record: with no audit subgraph and no spool, nothing leaves. */
+/** No response with PHI leaves without its record: with no audit subgraph and no journal, nothing leaves. */
 describe('audit durability: fail closed', () => {
   let db: TestDatabase;
   let data: SeedData;
@@ -15,8 +15,8 @@ describe('audit durability: fail closed', () => {
   beforeAll(async () => {
     db = testDatabase();
     data = await seed(db, 5);
-    // The spool cannot be written (its file's place is taken by a directory) ...
-    fs.mkdirSync(path.join(db.config.dataDir, 'audit-spool', 'patient.jsonl'), { recursive: true });
+    // The journal cannot be written (its directory's place is taken by a file) ...
+    fs.writeFileSync(path.join(db.config.dataDir, 'audit-spool'), '');
     // ... and the audit subgraph does not answer.
     sg = await runSubgraph('patient', db, { AUDIT_URL: `http://127.0.0.1:${await freePort()}/graphql` });
   });

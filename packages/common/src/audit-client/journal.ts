@@ -47,7 +47,13 @@ export class AuditJournal {
     private readonly dir: string,
     private readonly name: string,
   ) {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    try {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch {
+      // A journal that cannot be made fails every append: the sender delivers directly, or the
+      // request fails closed. The service still starts, and says so on every refusal.
+      return;
+    }
     // What an earlier process left: sent first, in the order it was written.
     for (const file of this.files()) {
       const lines = readLines(file);
@@ -70,8 +76,9 @@ export class AuditJournal {
       return parts.length >= 2 ? Number(parts[0]) : Number.MAX_SAFE_INTEGER;
     };
     return fs
-      .readdirSync(this.dir)
-      .filter((f) => f === prefix || f.startsWith(`${prefix}.`))
+      .readdirSync(this.dir, { withFileTypes: true })
+      .filter((e) => e.isFile() && (e.name === prefix || e.name.startsWith(`${prefix}.`)))
+      .map((e) => e.name)
       .sort((a, b) => order(a) - order(b) || a.localeCompare(b))
       .map((f) => path.join(this.dir, f));
   }
