@@ -132,7 +132,7 @@ describe('which columns are sealed comes from the @phi classification', () => {
     },
   );
 
-  it('seals names, SSN, MRN, phone, e-mail, street lines, city, birth date, ZIP, member ids, dosage and note text', () => {
+  it('seals names, SSN, MRN, phone, e-mail, street lines, city, birth date, ZIP, member ids, dosage, note text and masked forms', () => {
     const sealed = subgraphs.flatMap(({ mod, schemaFile }) => {
       const { classes } = readPhiClasses(buildSubgraphSchema({ typeDefs: readSchema(schemaFile) }));
       return [...sealPlan(mod.stores, classes).tables.values()].flatMap((t) =>
@@ -155,6 +155,14 @@ describe('which columns are sealed comes from the @phi classification', () => {
         'practitioner.family',
         'coverage.member_id',
         'coverage.group_number',
+        // The masked forms of masked identifiers, sealed like the values they mask.
+        'patient.mrn_masked',
+        'patient.birth_date_masked',
+        'patient.ssn_masked',
+        'patient.phone_masked',
+        'patient.email_masked',
+        'coverage.member_id_masked',
+        'coverage.group_number_masked',
         'medication_request.dosage_text',
         'clinical_note.text',
         'break_glass_grant.reason',
@@ -162,5 +170,37 @@ describe('which columns are sealed comes from the @phi classification', () => {
         'account_status.reason',
       ].sort(),
     );
+  });
+
+  it('refuses a masked-form column that cannot be kept (no such value, another field, a mask made of several values)', () => {
+    const { classes } = readPhiClasses(
+      buildSubgraphSchema({ typeDefs: readSchema(patient.patientSubgraph.schemaFile) }),
+    );
+    class Row {}
+    const plan = sealPlan(
+      [
+        {
+          entity: Row,
+          table: 'patient',
+          fields: [
+            { property: 'ssn', column: 'ssn', field: 'Patient.ssn' },
+            { property: 'a', column: 'a', field: 'Patient.ssn', maskOf: 'nothing' },
+            { property: 'b', column: 'b', field: 'Patient.phone', maskOf: 'ssn' },
+            { property: 'c', column: 'c', field: 'Patient.name', maskOf: 'name' },
+            { property: 'name', column: 'name', field: 'Patient.name' },
+            { property: 'd', column: 'd', field: 'Patient.ssn', maskOf: 'ssn' },
+          ],
+        },
+      ],
+      classes,
+    );
+    expect(plan.problems).toEqual([
+      'patient.a cannot keep the masked form of nothing',
+      'patient.b cannot keep the masked form of ssn',
+      'patient.c cannot keep the masked form of name',
+    ]);
+    expect(plan.tables.get(Row)!.masked.map((m) => [m.form.column, m.source.column, m.style])).toEqual([
+      ['d', 'ssn', 'SSN'],
+    ]);
   });
 });

@@ -103,7 +103,7 @@ runMain(
         );
       }
       out(
-        `every value is sealed under field:${result.primary} (${result.rewritten} re-sealed, ${result.skipped} changed meanwhile by a service)`,
+        `every value is sealed under field:${result.primary} (${result.rewritten} re-sealed, ${result.masked} masked forms made, ${result.skipped} changed meanwhile by a service)`,
       );
     } else if (command === 'retire') {
       const version = Number(values.version);

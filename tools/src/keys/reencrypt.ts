@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   isSealed,
+  maskValue,
   SealedValueError,
   persistEmbedded,
   sealedVersion,
@@ -39,6 +40,8 @@ export interface ReencryptResult {
   rewritten: number;
   /** Values a service changed while the job ran (it sealed them under the primary itself). */
   skipped: number;
+  /** Masked forms made for rows that did not keep them yet. */
+  masked: number;
   /** Values that do not open (damaged, moved, or under a retired key): table.column:row id. */
   unreadable: string[];
   /** Values in the clear, left as they are (without --seal-unsealed): table.column:row id. */
@@ -56,7 +59,7 @@ const stateFile = (config: DatabaseConfig) => path.join(config.dataDir, 'keys', 
  */
 export async function reencrypt(opts: ReencryptOptions): Promise<ReencryptResult> {
   const file = stateFile(opts.config);
-  const result: ReencryptResult = { primary: 0, rewritten: 0, skipped: 0, unreadable: [], unsealed: [] };
+  const result: ReencryptResult = { primary: 0, rewritten: 0, skipped: 0, masked: 0, unreadable: [], unsealed: [] };
   for (const name of Object.keys(SEALED_SUBGRAPHS) as SealedSubgraph[]) {
     await withSealedDatabase(name, opts.config, opts.keys, opts.logger, { sealRows: false }, async (db, sealing) => {
       result.primary = sealing.cipher.primaryVersion;
@@ -82,6 +85,7 @@ export async function reencrypt(opts: ReencryptOptions): Promise<ReencryptResult
         );
         result.rewritten += counts.rewritten;
         result.skipped += counts.skipped;
+        result.masked += counts.masked;
         result.unreadable.push(...counts.unreadable);
         result.unsealed.push(...counts.unsealed);
         await persistEmbedded(db);
@@ -131,7 +135,7 @@ async function reencryptTable(
   after: string | undefined,
   opts: ReencryptOptions,
   checkpoint: (lastId: string) => Promise<void>,
-): Promise<{ rewritten: number; skipped: number; unreadable: string[]; unsealed: string[] }> {
+): Promise<{ rewritten: number; skipped: number; masked: number; unreadable: string[]; unsealed: string[] }> {
   const q = (n: string) => db.driver.escape(n);
   const { id, indexOf } = columnsOf(db, table);
   const count = async (where: string, params: unknown[]) =>
@@ -140,7 +144,7 @@ async function reencryptTable(
     );
   const total = await count('', []);
   let done = after ? await count(` WHERE ${q(id)} <= ?`, [after]) : 0;
-  const counts = { rewritten: 0, skipped: 0, unreadable: [] as string[], unsealed: [] as string[] };
+  const counts = { rewritten: 0, skipped: 0, masked: 0, unreadable: [] as string[], unsealed: [] as string[] };
   const primary = sealing.cipher.primaryVersion;
   opts.onProgress(table.table, done, total);
   for await (const rows of pagesOf(db, table, opts.batch, after)) {
@@ -149,6 +153,7 @@ async function reencryptTable(
         const rowId = String(row[id]);
         const set: [string, string | null][] = [];
         const was: [string, string][] = [];
+        const guard: [string, string][] = [];
         for (const f of table.fields) {
           const stored = row[f.column];
           if (stored === null || stored === undefined) continue;
@@ -176,12 +181,34 @@ async function reencryptTable(
           if (index) set.push([index, sealing.cipher.blindIndex(f.index!.name, plain) ?? null]);
           was.push([f.column, stored]);
         }
+        // Masked forms a row does not keep yet (rows written before they were): made from the
+        // value they mask, so masked reads of that row stop opening the whole value.
+        for (const { form, source, style } of table.masked) {
+          const stored = row[source.column];
+          if (row[form.column] !== null && row[form.column] !== undefined) continue;
+          if (stored === null || stored === undefined || !isSealed(stored)) continue;
+          let plain: string;
+          try {
+            plain = sealing.cipher.open(stored, { table: table.table, column: source.column, rowId });
+          } catch (err) {
+            if (!(err instanceof SealedValueError)) throw err;
+            continue; // named as unreadable by its own column above, if it is not under the primary
+          }
+          const masked = String(maskValue(style, plain));
+          set.push([form.column, sealing.cipher.seal(masked, { table: table.table, column: form.column, rowId })]);
+          // Only if the value it was made from is still the one read (and the form still missing).
+          if (!was.some(([c]) => c === source.column)) guard.push([source.column, stored]);
+          counts.masked++;
+        }
         if (set.length === 0) continue;
         const changed = (await tx.query(
-          `UPDATE ${q(table.table)} SET ${set.map(([c]) => `${q(c)} = ?`).join(', ')} WHERE ${q(id)} = ? AND ${was
+          `UPDATE ${q(table.table)} SET ${set.map(([c]) => `${q(c)} = ?`).join(', ')} WHERE ${q(id)} = ? AND ${[
+            ...was,
+            ...guard,
+          ]
             .map(([c]) => `${q(c)} = ?`)
             .join(' AND ')}`,
-          [...set.map(([, v]) => v), row[id], ...was.map(([, v]) => v)],
+          [...set.map(([, v]) => v), row[id], ...[...was, ...guard].map(([, v]) => v)],
         )) as unknown;
         if (affected(changed) === 0) counts.skipped += was.length;
         else counts.rewritten += was.length;

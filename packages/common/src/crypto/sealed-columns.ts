@@ -1,5 +1,5 @@
 import type { EntitySubscriberInterface, InsertEvent, UpdateEvent } from 'typeorm';
-import type { PhiClass } from '../phi/classification.js';
+import { maskValue, type MaskStyle, type PhiClass } from '../phi/classification.js';
 import { jsonStringArray } from '../db/transformers.js';
 import { isSealed, SealedValueError } from './envelope.js';
 
@@ -18,6 +18,27 @@ export interface StoredField {
   json?: boolean;
   /** A blind index of this value kept in `indexProperty`, for equality search. */
   index?: { name: BlindIndexName; property: string };
+  /**
+   * This column keeps the masked form (the field's @phi mask) of another property's value,
+   * computed when that value is written and sealed like it: a masked read opens this, never the
+   * whole value (a nurse's view of an SSN needs its last four digits, nothing more).
+   */
+  maskOf?: string;
+}
+
+/** Masks whose form is a string computed from the value alone, so it can be kept beside it. */
+const STORABLE_MASKS: ReadonlySet<MaskStyle> = new Set(['SSN', 'PHONE', 'EMAIL', 'YEAR', 'LAST4']);
+
+/**
+ * Where a loaded row keeps its masked forms: schema coordinate (`Patient.ssn`) -> the masked
+ * value, opened on demand. The masking middleware reads it instead of the field's resolver.
+ */
+export const MASKED_FORMS = Symbol('maskedForms');
+
+/** The masked form of `Type.field` the row holds, if it holds one (see StoredField.maskOf). */
+export function maskedFormOf(row: unknown, coordinate: string): (() => unknown) | undefined {
+  if (typeof row !== 'object' || row === null) return undefined;
+  return (row as { [MASKED_FORMS]?: Record<string, () => unknown> })[MASKED_FORMS]?.[coordinate];
 }
 
 /** One table's stored fields, as a subgraph declares them beside its entities. */
@@ -46,9 +67,22 @@ export function mustSeal(c: PhiClass): boolean {
   );
 }
 
+/** An entity class, as TypeORM's metadata names it. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+type EntityClass = Function;
+
 export interface SealPlan {
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  tables: Map<Function, { table: string; idProperty: string; sealed: StoredField[]; json: StoredField[] }>;
+  tables: Map<
+    EntityClass,
+    {
+      table: string;
+      idProperty: string;
+      sealed: StoredField[];
+      json: StoredField[];
+      /** Masked-form columns, each with the field it masks and how. */
+      masked: { form: StoredField; source: StoredField; style: MaskStyle }[];
+    }
+  >;
   problems: string[];
 }
 
@@ -62,11 +96,20 @@ export function sealPlan(tables: readonly StoredTable[], classes: ReadonlyMap<st
       if (!c) plan.problems.push(`${t.table}.${f.column} is stored for ${f.field}, which has no @phi classification`);
       else if (mustSeal(c)) sealed.push(f);
     }
+    const masked: { form: StoredField; source: StoredField; style: MaskStyle }[] = [];
+    for (const form of t.fields.filter((f) => f.maskOf !== undefined)) {
+      const source = t.fields.find((f) => f.property === form.maskOf && f.maskOf === undefined);
+      const style = classes.get(form.field)?.mask;
+      if (!source || source.field !== form.field || !style || !STORABLE_MASKS.has(style) || !sealed.includes(form))
+        plan.problems.push(`${t.table}.${form.column} cannot keep the masked form of ${form.maskOf}`);
+      else masked.push({ form, source, style });
+    }
     plan.tables.set(t.entity, {
       table: t.table,
       idProperty: t.idProperty ?? 'id',
       sealed,
       json: t.fields.filter((f) => f.json),
+      masked,
     });
   }
   return plan;
@@ -112,6 +155,17 @@ export class SealedColumns implements EntitySubscriberInterface {
   afterLoad(entity: Row): void {
     const t = this.tableOf(entity?.constructor);
     if (!t) return;
+    if (t.masked.length > 0) {
+      const forms: Record<string, () => unknown> = {};
+      for (const { form, source } of t.masked) {
+        // A row from before masked forms were kept has the value but no form: the masking
+        // middleware then falls back to masking the whole value (reencrypt fills the forms).
+        const hasForm = entity[form.property] !== null && entity[form.property] !== undefined;
+        const hasValue = entity[source.property] !== null && entity[source.property] !== undefined;
+        if (hasForm || !hasValue) forms[form.field] = () => entity[form.property] ?? null;
+      }
+      Object.defineProperty(entity, MASKED_FORMS, { value: forms, enumerable: false });
+    }
     for (const f of t.json) {
       if (!t.sealed.includes(f)) entity[f.property] = parseList(entity[f.property] as string | null);
     }
@@ -147,6 +201,12 @@ export class SealedColumns implements EntitySubscriberInterface {
   sealRow(target: unknown, row: Row | undefined): void {
     const t = this.tableOf(target);
     if (!t || !row) return;
+    // The masked forms of the values being written, from their plaintext, before anything is sealed.
+    for (const { form, source, style } of t.masked) {
+      if (!(source.property in row)) continue;
+      const value = row[source.property];
+      row[form.property] = value === null || value === undefined ? null : String(maskValue(style, value));
+    }
     const before: Row = {};
     for (const f of t.json) {
       if (t.sealed.includes(f)) continue;

@@ -3,7 +3,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { DataSource } from 'typeorm';
 import { KeyProviderError } from './key-provider.js';
 import type { KeySettings } from '../config/subgraph.js';
-import { readPhiClasses } from '../phi/classification.js';
+import { readPhiClasses, type MaskStyle } from '../phi/classification.js';
 import type { Logger } from '../server/logger.js';
 import { readSchema } from '../server/schema-file.js';
 import type { FieldCipher } from './field-cipher.js';
@@ -13,8 +13,13 @@ import { SealedColumns, sealPlan, type StoredField, type StoredTable } from './s
 export interface Sealing {
   subscriber: SealedColumns;
   cipher: FieldCipher;
-  /** The sealed columns per table (with their blind indexes), for re-encryption and the docs. */
-  sealed: { entity: StoredTable['entity']; table: string; fields: StoredField[] }[];
+  /** The sealed columns per table (with their blind indexes and masked forms), for re-encryption and the docs. */
+  sealed: {
+    entity: StoredTable['entity'];
+    table: string;
+    fields: StoredField[];
+    masked: { form: StoredField; source: StoredField; style: MaskStyle }[];
+  }[];
   close: () => Promise<void>;
   /**
    * Refuses a keyring this start made over a database that already holds sealed values (the
@@ -45,7 +50,7 @@ export async function openSealing(
   return {
     subscriber: new SealedColumns(plan, cipher),
     cipher,
-    sealed: [...plan.tables].map(([entity, t]) => ({ entity, table: t.table, fields: t.sealed })),
+    sealed: [...plan.tables].map(([entity, t]) => ({ entity, table: t.table, fields: t.sealed, masked: t.masked })),
     close,
     checkKeyringFits: async (db) => {
       if (!createdKeyring) return;

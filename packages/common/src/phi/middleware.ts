@@ -6,6 +6,7 @@ import { forbidden } from '../errors/catalogue.js';
 import { decodeCursor, encodeCursor } from '../db/ids.js';
 import type { Identity } from '../security/identity.js';
 import { maskValue, type PhiClass } from './classification.js';
+import { maskedFormOf } from '../crypto/sealed-columns.js';
 
 interface PhiContext {
   access: Access;
@@ -27,8 +28,9 @@ function byType(classes: Map<string, PhiClass>, want: (c: PhiClass) => boolean) 
 
 /**
  * Masking for clinical roles: on fields with a mask style, when the policy says "masked" for the
- * caller, the value is replaced by its masked form before it leaves the subgraph. Decided by a
- * table lookup; fields without a mask style are never wrapped.
+ * caller, the masked form leaves the subgraph instead of the value, and the value is decrypted
+ * only when the form has to be made from it. Decided by a table lookup; fields without a mask
+ * style are never wrapped.
  */
 export function maskingMiddleware(classes: Map<string, PhiClass>): IMiddlewareFieldMap {
   const out: IMiddlewareFieldMap = {};
@@ -36,9 +38,16 @@ export function maskingMiddleware(classes: Map<string, PhiClass>): IMiddlewareFi
     out[type] = {};
     for (const [field, c] of Object.entries(fields)) {
       const style = c.mask!;
+      const coordinate = `${type}.${field}`;
       (out[type] as Record<string, IMiddlewareFunction>)[field] = (resolve, parent, args, ctx: PhiContext, info) => {
-        const value = resolve(parent, args, ctx, info);
-        return ctx.access.decide(type, field) === 'masked' ? after(value, (v) => maskValue(style, v)) : value;
+        if (ctx.access.decide(type, field) !== 'masked') return resolve(parent, args, ctx, info);
+        // Masked: the value itself is not read where it need not be. A withheld field is a
+        // constant; a row that keeps the field's masked form (crypto/sealed-columns.ts) opens
+        // only that. Otherwise the value is read and masked here.
+        if (style === 'WITHHOLD') return maskValue(style, '');
+        const form = maskedFormOf(parent, coordinate);
+        if (form) return form();
+        return after(resolve(parent, args, ctx, info), (v) => maskValue(style, v));
       };
     }
   }

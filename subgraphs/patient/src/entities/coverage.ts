@@ -21,6 +21,13 @@ export class CoverageRecord {
   @Column({ name: 'group_number', type: 'varchar', length: 512, nullable: true })
   groupNumber: string | null;
 
+  /** Masked forms (sealed), kept so a masked read never opens the value itself (stores.ts `maskOf`). */
+  @Column({ name: 'member_id_masked', type: 'varchar', length: 512, nullable: true })
+  memberIdMasked?: string | null;
+
+  @Column({ name: 'group_number_masked', type: 'varchar', length: 512, nullable: true })
+  groupNumberMasked?: string | null;
+
   @Column({ type: 'varchar', length: 16 })
   status: string;
 

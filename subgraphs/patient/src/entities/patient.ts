@@ -47,6 +47,22 @@ export class PatientRecord {
   @Column({ name: 'postal_code', type: 'varchar', length: 1024, nullable: true })
   postalCode: string | null;
 
+  /** Masked forms (sealed), kept so a masked read never opens the value itself (stores.ts `maskOf`). */
+  @Column({ name: 'mrn_masked', type: 'varchar', length: 512, nullable: true })
+  mrnMasked?: string | null;
+
+  @Column({ name: 'birth_date_masked', type: 'varchar', length: 512, nullable: true })
+  birthDateMasked?: string | null;
+
+  @Column({ name: 'ssn_masked', type: 'varchar', length: 512, nullable: true })
+  ssnMasked?: string | null;
+
+  @Column({ name: 'phone_masked', type: 'varchar', length: 512, nullable: true })
+  phoneMasked?: string | null;
+
+  @Column({ name: 'email_masked', type: 'varchar', length: 512, nullable: true })
+  emailMasked?: string | null;
+
   @Column({ name: 'mrn_index', type: 'varchar', length: 32, nullable: true })
   mrnIndex?: string | null;
 

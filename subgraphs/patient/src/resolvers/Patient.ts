@@ -6,7 +6,21 @@ export const Patient: PatientResolvers = {
   __resolveReference: async (ref, ctx) => ctx.loaders.patient.load(parseId(ref.id)),
   name: (p) => ({ given: p.givenNames, family: p.family }),
   ageBand: (p) => ageBand(p.birthDate),
-  address: (p) => ({ line: p.addressLines, city: p.city, state: p.state, postalCode: p.postalCode }),
+  // Read when selected, so a masked address (city and state) never opens the street or the ZIP.
+  address: (p) => ({
+    get line() {
+      return p.addressLines;
+    },
+    get city() {
+      return p.city;
+    },
+    get state() {
+      return p.state;
+    },
+    get postalCode() {
+      return p.postalCode;
+    },
+  }),
   careTeam: (p, _args, ctx) => ctx.loaders.careTeam.load(p.id),
   coverage: (p, _args, ctx) => ctx.loaders.coverage.load(p.id),
 };

@@ -1,0 +1,145 @@
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { createLogger, DEV_KEYS, persistEmbedded } from '@ehr/common';
+import type { SeedData } from '../../tools/src/seed/generate';
+import { withSealedDatabase } from '../../tools/src/keys/sealed-stores';
+import { testDatabase, usingMysql, type TestDatabase } from '../helpers/database';
+import { runSubgraph, seed, type RunningSubgraph } from '../helpers/subgraphs';
+import { demo, identityOf } from '../helpers/tokens';
+
+const CLI = path.resolve(__dirname, '../../tools/dist/keys.js');
+const CHART = 'query ($id: ID!) { patient(id: $id) { ssn phone email address { line city state postalCode } } }';
+
+/**
+ * A masked read decrypts only the masked form: a nurse's view of an SSN needs its last four
+ * digits, nothing more. Shown from outside: the full values of one patient are made unreadable
+ * in the database (each swapped with another patient's ciphertext, as a DBA could), and the
+ * nurse still gets every masked value right while the patient's own clear read fails.
+ */
+describe(`masked reads open only the masked form (${usingMysql ? 'MySQL' : 'SQLite'})`, () => {
+  let db: TestDatabase;
+  let data: SeedData;
+  let sg: RunningSubgraph;
+  let target: SeedData['patients'][number];
+
+  beforeAll(async () => {
+    db = testDatabase();
+    data = await seed(db, 12);
+    const own = demo(data, 'patient-1').patient_id!;
+    target = data.patients.find((p) => p.id === own)!;
+    const other = data.patients.find((p) => p.id !== own)!;
+    const full = ['ssn', 'phone', 'email', 'address_lines', 'postal_code'];
+    await withSealedDatabase(
+      'patient',
+      db.config,
+      DEV_KEYS,
+      createLogger('test', 'silent'),
+      { sealRows: false },
+      async (conn) => {
+        const q = (n: string) => conn.driver.escape(n);
+        const [a] = (await conn.query(`SELECT ${full.map(q).join(', ')} FROM patient WHERE id = ?`, [
+          other.id,
+        ])) as Record<string, string>[];
+        // The other patient's sealed values, bound to their row: under the target's id they never open.
+        await conn.query(`UPDATE patient SET ${full.map((c) => `${q(c)} = ?`).join(', ')} WHERE id = ?`, [
+          ...full.map((c) => a![c]),
+          target.id,
+        ]);
+        await persistEmbedded(conn);
+      },
+    );
+    sg = await runSubgraph('patient', db);
+  });
+  afterAll(async () => {
+    await sg?.stop();
+    await db?.cleanup();
+  });
+
+  it('gives a nurse every masked value without opening the full ones, which do not open', async () => {
+    const onTeam = new Set(data.careTeam.filter((m) => m.patientId === target.id).map((m) => m.practitionerId));
+    const nurse = data.identities.find((i) => i.role === 'nurse' && onTeam.has(i.practitioner_id!));
+    expect(nurse).toBeDefined();
+    const { body } = await sg.query<{ patient: Record<string, unknown> }>(CHART, { id: target.id }, identityOf(nurse!));
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.patient).toEqual({
+      ssn: `***-**-${target.ssn.slice(-4)}`,
+      phone: `***-***-${target.phone!.replace(/\D/g, '').slice(-4)}`,
+      email: `${target.email!.slice(0, 1)}***@${target.email!.split('@')[1]}`,
+      // City and state are what a masked address keeps: the street and the ZIP are never read.
+      address: { line: [], city: target.city, state: target.state, postalCode: null },
+    });
+  });
+
+  it('fails the clear read of the same values (they were made unreadable)', async () => {
+    const { body } = await sg.query<{ patient: Record<string, unknown> | null }>(
+      'query ($id: ID!) { patient(id: $id) { ssn } }',
+      { id: target.id },
+      identityOf(demo(data, 'patient-1')),
+    );
+    expect(body.errors?.length).toBeGreaterThan(0);
+    expect(JSON.stringify(body)).not.toContain(target.ssn);
+  });
+});
+
+/**
+ * Rows written before masked forms were kept (the columns empty): masked reads still work (the
+ * whole value is masked in the service), and `npm run keys -- reencrypt` makes the missing forms,
+ * after which those rows too are read masked without their full values.
+ */
+describe(`masked forms for rows written before them (${usingMysql ? 'MySQL' : 'SQLite'})`, () => {
+  let db: TestDatabase;
+  let data: SeedData;
+  const FORMS = ['mrn_masked', 'birth_date_masked', 'ssn_masked', 'phone_masked', 'email_masked'];
+  const logger = createLogger('test', 'silent');
+
+  beforeAll(async () => {
+    db = testDatabase();
+    data = await seed(db, 12);
+  });
+  afterAll(async () => {
+    await db?.cleanup();
+  });
+
+  const stored = (sql: string, params: unknown[] = []) =>
+    withSealedDatabase('patient', db.config, DEV_KEYS, logger, { sealRows: false }, async (conn) => {
+      const rows = (await conn.query(sql, params)) as Record<string, string | null>[];
+      await persistEmbedded(conn);
+      return rows;
+    });
+
+  it('makes the missing forms with reencrypt, sealed, and masked reads stop needing the full values', async () => {
+    await stored(`UPDATE patient SET ${FORMS.map((c) => `${c} = NULL`).join(', ')}`);
+    const target = data.patients.find((p) => p.id === demo(data, 'patient-1').patient_id)!;
+    const onTeam = new Set(data.careTeam.filter((m) => m.patientId === target.id).map((m) => m.practitionerId));
+    const nurse = identityOf(data.identities.find((i) => i.role === 'nurse' && onTeam.has(i.practitioner_id!))!);
+
+    // Before: no forms, and the masked read still answers (from the whole value).
+    let sg = await runSubgraph('patient', db);
+    const before = await sg.query<{ patient: { ssn: string } }>(CHART, { id: target.id }, nurse);
+    await sg.stop();
+    expect(before.body.data!.patient.ssn).toBe(`***-**-${target.ssn.slice(-4)}`);
+
+    const run = spawnSync(process.execPath, [CLI, 'reencrypt'], {
+      env: { PATH: process.env.PATH, ...db.env, LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`${data.patients.length * 5} masked forms made`));
+    const forms = await stored(`SELECT ${FORMS.join(', ')} FROM patient`);
+    expect(forms.flatMap((r) => FORMS.map((c) => r[c])).every((v) => v === null || v?.startsWith('enc1:'))).toBe(true);
+    expect(JSON.stringify(forms)).not.toContain(target.ssn.slice(-4) + '"');
+
+    // After: the full SSN made unreadable, the masked read still answers, from its form alone.
+    const other = data.patients.find((p) => p.id !== target.id)!;
+    const [a] = await stored('SELECT ssn FROM patient WHERE id = ?', [other.id]);
+    await stored('UPDATE patient SET ssn = ? WHERE id = ?', [a!.ssn, target.id]);
+    sg = await runSubgraph('patient', db);
+    try {
+      const after = await sg.query<{ patient: { ssn: string } }>(CHART, { id: target.id }, nurse);
+      expect(after.body.errors).toBeUndefined();
+      expect(after.body.data!.patient.ssn).toBe(`***-**-${target.ssn.slice(-4)}`);
+    } finally {
+      await sg.stop();
+    }
+  });
+});
