@@ -97,7 +97,6 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       : new MemoryRateLimiter(config.rateLimitPerMinute));
   const validationRules = [queryLimitsRule(config.queryLimits)];
   const disabled = new DisabledAccounts(config.subgraphUrls.audit, signer, logger, 2000, peers.fetch);
-  disabled.start();
   // Refusals are security events: recorded through the same durable path as every access record.
   const shipper = new AuditShipper({
     endpoint: AuditShipper.endpointFor(config.subgraphUrls.audit),
@@ -110,6 +109,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     fetchPeer: peers.fetch,
   });
   const auditReadiness = shipper.instrument(metrics.registry);
+  // Started once the journal is open: a start refused there (another writer) leaves no poller behind.
+  disabled.start();
   const refusals = new RefusalRecorder(shipper, logger, metrics, undefined, clock);
 
   const buildService = ({ name }: { name: string }) => {
@@ -135,6 +136,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       introspection: config.nodeEnv !== 'production',
       includeStacktraceInErrorResponses: false,
       formatError: gatewayFormatError(logger),
+      // runMain stops the service on SIGTERM/SIGINT (the audit journal drains first); Apollo's own
+      // handler would stop it and re-raise the signal, killing the process before the drain.
+      stopOnTerminationSignals: false,
       validationRules,
       plugins: [
         ApolloServerPluginInlineTraceDisabled(),

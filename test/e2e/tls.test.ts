@@ -287,9 +287,14 @@ describe('TLS on every hop (HTTPS, TLS 1.3 only, pinned CA, mutual TLS)', () => 
 
     it('a gateway pinned to the stack CA does not send a query to it', async () => {
       hits = 0;
+      // A second gateway is another replica: its own DATA_DIR (the stack's keys, copied), since one
+      // audit journal has one writer.
+      const own = fs.mkdtempSync(path.join(os.tmpdir(), 'ehr-tls-gw-'));
+      fs.cpSync(path.join(db.config.dataDir, 'keys'), path.join(own, 'keys'), { recursive: true });
       gateway = await createGateway(
         loadGatewayConfig({
           ...db.env,
+          DATA_DIR: own,
           LOG_LEVEL: 'silent',
           ...Object.fromEntries(
             SUBGRAPHS.map((s) => [`${s.toUpperCase()}_URL`, `https://127.0.0.1:${ports[s]}/graphql`]),

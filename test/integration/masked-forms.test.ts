@@ -70,6 +70,15 @@ describe(`masked reads open only the masked form (${usingMysql ? 'MySQL' : 'SQLi
     });
   });
 
+  it('counts a value that does not open as its own (suppressed) cell, and the other counts still answer', async () => {
+    const analyst = identityOf(demo(data, 'analyst-1'), { deidentified: true });
+    const { body } = await sg.query<{
+      cohortCounts: { cells: { key: string; count: number | null; suppressed: boolean }[] };
+    }>('{ cohortCounts(dimension: "ZIP3") { cells { key count suppressed } } }', undefined, analyst);
+    expect(body.errors).toBeUndefined();
+    expect(body.data!.cohortCounts.cells).toContainEqual({ key: 'unreadable', count: null, suppressed: true });
+  });
+
   it('fails the clear read of the same values (they were made unreadable)', async () => {
     const { body } = await sg.query<{ patient: Record<string, unknown> | null }>(
       'query ($id: ID!) { patient(id: $id) { ssn } }',

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { AuditJournal } from '@ehr/common';
+import { spawn } from 'node:child_process';
+import { AuditJournal, JOURNAL_MAX_RECORDS, JournalFullError, JournalInUseError } from '@ehr/common';
 
 const line = (n: number) => JSON.stringify({ id: `r${n}` });
 
@@ -68,7 +69,7 @@ describe('audit journal', () => {
       await journal.shipped(journal.peek(10).length);
     }
     expect(journal.size).toBe(0);
-    expect(fs.readdirSync(dir)).toHaveLength(1);
+    expect(fs.readdirSync(dir).sort()).toEqual([expect.stringMatching(/^patient\.jsonl\./), 'patient.lock']);
     // Stopped with everything committed, nothing is left to send again.
     await journal.stop();
     expect(fs.readdirSync(dir)).toEqual([]);
@@ -84,6 +85,46 @@ describe('audit journal', () => {
     const journal = new AuditJournal(dir, 'patient');
     expect(journal.peek(10)).toEqual([line(0), line(1), line(2), line(4)]);
     await journal.shipped(4);
-    expect(fs.readdirSync(dir)).toEqual(['medication.jsonl.1500.1.0']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['medication.jsonl.1500.1.0', 'patient.lock']);
+  });
+
+  it('refuses a second live writer of the same journal, and takes over from one that is gone', async () => {
+    // Another process (the built code) holds the journal and has appended a record.
+    const common = path.resolve(__dirname, '../../packages/common/dist/index.js');
+    const child = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const { AuditJournal } = require(${JSON.stringify(common)});
+         const j = new AuditJournal(${JSON.stringify(dir)}, 'patient');
+         j.append([${JSON.stringify(line(0))}]).then(() => process.stdout.write('ready\\n'));
+         setInterval(() => j.refresh(), 200);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    expect(() => new AuditJournal(dir, 'patient')).toThrow(JournalInUseError);
+    // Another sender's journal in the same directory is its own.
+    await new AuditJournal(dir, 'notes').stop();
+    // The writer dies (SIGKILL: no stop, the lock stays): its pid is gone, so the lock is stale.
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const next = new AuditJournal(dir, 'patient');
+    expect(next.peek(10)).toEqual([line(0)]);
+    await next.shipped(1);
+    await next.stop();
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('stops taking records when full, so an audit outage cannot exhaust memory (the sender fails closed)', async () => {
+    const journal = new AuditJournal(dir, 'patient');
+    const batch = Array.from({ length: 10_000 }, (_, i) => line(i));
+    for (let n = 0; n < JOURNAL_MAX_RECORDS; n += batch.length) await journal.append(batch);
+    await expect(journal.append([line(-1)])).rejects.toThrow(JournalFullError);
+    expect(journal.size).toBe(JOURNAL_MAX_RECORDS);
+    await journal.shipped(batch.length);
+    await journal.append([line(-1)]);
+    expect(journal.size).toBe(JOURNAL_MAX_RECORDS - batch.length + 1);
+    await journal.stop();
   });
 });

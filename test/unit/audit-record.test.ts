@@ -60,4 +60,35 @@ describe('buildAuditRecord', () => {
     }
     expect(recordText('e\u0301', 10)).toBe('é');
   });
+
+  it('refuses text that is not well-formed (a lone surrogate MySQL would store as U+FFFD, breaking the chain)', () => {
+    const good = buildAuditRecord({
+      occurredAt: new Date(0).toISOString(),
+      actorId: 'physician-1',
+      roles: ['physician'],
+      action: 'READ',
+      auditId: 'a',
+      requestId: 'r',
+      subgraph: 'patient',
+      patientId: null,
+      entityType: null,
+      entityId: null,
+      purpose: 'TREATMENT',
+      fields: [],
+      outcome: 'CLEAR',
+      operationName: null,
+      operationHash: null,
+      ipAddress: '127.0.0.1',
+      userAgent: 'agent \ud83d\ude00',
+      beforeState: null,
+      afterState: null,
+    });
+    expect(auditRecordSchema.safeParse(good).success).toBe(true);
+    for (const bad of ['bad \ud800 agent', '\udc00', 'x\ud83d']) {
+      expect(auditRecordSchema.safeParse({ ...good, userAgent: bad }).success).toBe(false);
+      expect(auditRecordSchema.safeParse({ ...good, entities: [{ type: bad, id: 'i', fields: [] }] }).success).toBe(
+        false,
+      );
+    }
+  });
 });

@@ -6,17 +6,18 @@ import type { AuditRecordInput } from '@ehr/common';
  * checks it, so it lives here, not with the records' senders.
  */
 
-/** The bytes the chain hashes: every stored column but the hash itself, in a fixed order. */
-export function canonicalRecord(r: AuditRecordInput & { sequence: number; prevHash: string }): string {
-  return canonicalFromLists(r, {
-    roles: JSON.stringify(r.roles),
-    fields: JSON.stringify(r.fields),
-    entities: JSON.stringify(r.entities),
-  });
-}
-
 /** What JSON.stringify makes of a value inside an array (undefined is null there). */
 const item = (v: unknown): string => (v === undefined ? 'null' : JSON.stringify(v));
+
+/** The bytes the chain hashes: every stored column but the hash itself, in a fixed order. */
+export function canonicalRecord(r: AuditRecordInput & { sequence: number; prevHash: string }): string {
+  // A list missing from a hand-made record (a proof document) is null, as inside JSON.stringify's array.
+  return canonicalFromLists(r, {
+    roles: item(r.roles),
+    fields: item(r.fields),
+    entities: JSON.stringify(r.entities ?? []),
+  });
+}
 
 /**
  * canonicalRecord, with the record's lists given already serialised (the writer stores them as

@@ -1,4 +1,4 @@
-import type { BaseSubgraphContext, SubgraphDeps } from '@ehr/common';
+import type { BaseSubgraphContext, Logger, SubgraphDeps } from '@ehr/common';
 import DataLoader from 'dataloader';
 import type { CareTeamMemberRecord, CoverageRecord, PatientRecord, PractitionerRecord } from './entities/index.js';
 import type { PatientReads, PatientRepository } from './repository.js';
@@ -8,6 +8,7 @@ export interface PatientContext extends BaseSubgraphContext {
   /** This request's reads, scope built in: resolvers and loaders reach rows only through them. */
   reads: PatientReads;
   restrictedZip3: readonly string[] | undefined;
+  logger: Logger;
   loaders: {
     /** Scope-checked: an out-of-scope id answers NOT_FOUND or BREAK_GLASS_REQUIRED, never the row. */
     patient: DataLoader<string, PatientRecord | null>;
@@ -17,13 +18,14 @@ export interface PatientContext extends BaseSubgraphContext {
   };
 }
 
-export function createContextFactory({ config }: SubgraphDeps, repo: PatientRepository) {
+export function createContextFactory({ config, logger }: SubgraphDeps, repo: PatientRepository) {
   return (base: BaseSubgraphContext): PatientContext => {
     const reads = repo.forRequest(base);
     return {
       ...base,
       reads,
       restrictedZip3: config.restrictedZip3,
+      logger,
       loaders: {
         patient: new DataLoader((ids) => reads.patients(ids)),
         practitioner: new DataLoader((ids) => reads.practitioners(ids)),

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fsyncDir } from '../util/atomic-file.js';
 import { serial } from '../util/serial.js';
@@ -24,6 +26,23 @@ interface Chunk {
 const ROTATE_BYTES = 4 * 1024 * 1024;
 /** A fully shipped file is removed once this old, so an idle sender leaves little to re-send after a crash. */
 const RETIRE_AFTER_MS = 10_000;
+/**
+ * At most this many records wait (about 150 MB held in memory): past it, appends fail and the
+ * sender fails closed. An audit subgraph away for that long is an incident, not a backlog.
+ */
+export const JOURNAL_MAX_RECORDS = 100_000;
+/** A lock not refreshed for this long belongs to a process that is gone (another host's included). */
+const LOCK_STALE_MS = 15_000;
+
+/** The journal is full (JOURNAL_MAX_RECORDS wait): nothing more is taken until some are shipped. */
+export class JournalFullError extends Error {
+  override name = 'JournalFullError';
+}
+
+/** Another live process writes this journal: two writers of one journal would lose records. */
+export class JournalInUseError extends Error {
+  override name = 'JournalInUseError';
+}
 
 /**
  * A sender's local, durable queue of audit records (one JSON line each), in files under `dir`:
@@ -43,10 +62,15 @@ export class AuditJournal {
   /** File work (appends, opens, unlinks) one piece at a time. */
   private readonly withFiles = serial();
 
+  private readonly lockFile: string;
+  private readonly lockId = randomUUID();
+  private locked = false;
+
   constructor(
     private readonly dir: string,
     private readonly name: string,
   ) {
+    this.lockFile = path.join(dir, `${name}.lock`);
     try {
       fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     } catch {
@@ -54,12 +78,57 @@ export class AuditJournal {
       // request fails closed. The service still starts, and says so on every refusal.
       return;
     }
+    this.lock();
     // What an earlier process left: sent first, in the order it was written.
     for (const file of this.files()) {
       const lines = readLines(file);
       const segment: Segment = { file, lines: lines.length, bytes: 0, shipped: 0, opened: 0 };
       this.segments.push(segment);
       if (lines.length > 0) this.push(segment, lines);
+    }
+  }
+
+  /**
+   * One writer per journal: a second process given the same DATA_DIR would take the first one's
+   * open file for a crash leftover, send it and remove it while the first still appends to it.
+   * The lock names its process and host and is refreshed while the journal is used (`refresh`);
+   * it is taken over only from a process that is gone: a dead pid on this host, this very pid (a
+   * restarted container), or a lock left unrefreshed for 15 s (another host).
+   */
+  private lock(): void {
+    const mine = JSON.stringify({ pid: process.pid, host: os.hostname(), id: this.lockId });
+    try {
+      fs.writeFileSync(this.lockFile, mine, { flag: 'wx', mode: 0o600 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return; // appends will fail and say so
+      let holder: { pid?: unknown; host?: unknown } = {};
+      let age = Infinity;
+      try {
+        holder = JSON.parse(fs.readFileSync(this.lockFile, 'utf8')) as typeof holder;
+        age = Date.now() - fs.statSync(this.lockFile).mtimeMs;
+      } catch {
+        // unreadable: treated as stale below if old enough
+      }
+      const here = holder.host === os.hostname();
+      const gone = age > LOCK_STALE_MS || (here && (holder.pid === process.pid || !isAlive(Number(holder.pid))));
+      if (!gone) {
+        throw new JournalInUseError(
+          `the audit journal ${this.lockFile} is in use by process ${String(holder.pid)} on ${String(holder.host)}: each replica needs its own DATA_DIR (a lock left by a process that is gone expires 15 s after its last use)`,
+        );
+      }
+      fs.writeFileSync(this.lockFile, mine, { mode: 0o600 });
+    }
+    this.locked = true;
+  }
+
+  /** Keeps the lock fresh (called on every ship tick). */
+  refresh(): void {
+    if (!this.locked) return;
+    try {
+      const now = new Date();
+      fs.utimesSync(this.lockFile, now, now);
+    } catch {
+      // the directory went away: appends will fail and say so
     }
   }
 
@@ -91,6 +160,9 @@ export class AuditJournal {
   /** Writes the lines and fdatasyncs them; resolves once they would survive a crash. */
   append(lines: string[]): Promise<void> {
     if (lines.length === 0) return Promise.resolve();
+    if (this.waiting + lines.length > JOURNAL_MAX_RECORDS) {
+      return Promise.reject(new JournalFullError(`the audit journal holds ${this.waiting} records`));
+    }
     return this.withFiles(async () => {
       const segment = await this.open();
       const text = lines.join('\n') + '\n';
@@ -115,8 +187,14 @@ export class AuditJournal {
     const now = Date.now();
     const file = path.join(this.dir, `${this.name}.jsonl.${now}.${process.pid}.${this.sequence++}`);
     const handle = await fs.promises.open(file, 'a', 0o600);
-    // A new file's directory entry must survive a crash too.
-    await fsyncDir(this.dir);
+    try {
+      // A new file's directory entry must survive a crash too.
+      await fsyncDir(this.dir);
+    } catch (err) {
+      await handle.close().catch(() => undefined);
+      fs.rmSync(file, { force: true });
+      throw err;
+    }
     const segment: Segment = { file, handle, lines: 0, bytes: 0, shipped: 0, opened: now };
     this.segments.push(segment);
     this.current = segment;
@@ -179,6 +257,17 @@ export class AuditJournal {
       if (this.current) await this.close(this.current);
     });
     await this.retire();
+    // Only our own lock: a process that took it over (this one restarted in place) keeps its.
+    if (this.locked && this.holdsLock()) fs.rmSync(this.lockFile, { force: true });
+    this.locked = false;
+  }
+
+  private holdsLock(): boolean {
+    try {
+      return (JSON.parse(fs.readFileSync(this.lockFile, 'utf8')) as { id?: unknown }).id === this.lockId;
+    } catch {
+      return false;
+    }
   }
 }
 
@@ -196,4 +285,15 @@ function readLines(file: string): string[] {
         return false;
       }
     });
+}
+
+/** Whether a process with this pid runs on this host (EPERM: it does, as another user). */
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -57,8 +57,18 @@ export const RECORD_LIMITS = {
 } as const;
 
 const L = RECORD_LIMITS;
-const text = (max: number) => z.string().max(max);
-const nullableText = (max: number) => z.string().max(max).nullable();
+/**
+ * Text the intake takes: at most `max` UTF-16 units, and well-formed (no lone surrogate). A lone
+ * surrogate would be hashed as sent but stored by MySQL as U+FFFD, so the stored row would never
+ * verify again and the log would stop taking records: refused here, never written.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((v) => !LONE_SURROGATE.test(v), 'lone surrogate');
+const nullableText = (max: number) => text(max).nullable();
 const outcome = z.enum(['CLEAR', 'MASKED', 'DENIED', 'ERROR']);
 
 /**

@@ -127,7 +127,13 @@ export class AuditShipper {
     // refused for a while (a key rotated on one side first) gets them back, and the access
     // monitor sees them, within a second of accepting again.
     this.shelved = this.quarantine.idsOf(options.subgraph).length > 0;
-    this.timer = setInterval(() => void this.ship(), this.shipEveryMs > 0 ? this.shipEveryMs : 1000);
+    this.timer = setInterval(
+      () => {
+        this.journal.refresh();
+        void this.ship();
+      },
+      this.shipEveryMs > 0 ? this.shipEveryMs : 1000,
+    );
     this.timer.unref();
     this.shelfTimer = setInterval(() => {
       if (this.shelved) void this.retryShelf();

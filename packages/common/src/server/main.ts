@@ -45,8 +45,9 @@ export function runMain(service: string, main: () => Promise<Stoppable>, options
       process.exit(1);
     }
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  // Kept for the whole stop: a second signal while draining must not kill the process (default action).
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
   // Started by the launcher with a stdin pipe: when the launcher dies, even by SIGKILL, the pipe
   // closes and this process stops too, so no orphan keeps a port.
   if (process.env.EHR_EXIT_WITH_PARENT === '1') {

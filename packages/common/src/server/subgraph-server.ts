@@ -121,6 +121,9 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     introspection: opts.introspection,
     includeStacktraceInErrorResponses: false,
     formatError: maskErrors(opts.logger),
+    // runMain stops the service on SIGTERM/SIGINT (the audit journal drains first); Apollo's own
+    // handler would stop it and re-raise the signal, killing the process before the drain.
+    stopOnTerminationSignals: false,
     // Inline traces would send per-field timings (and error text) to the gateway: off.
     plugins: [
       ApolloServerPluginInlineTraceDisabled(),

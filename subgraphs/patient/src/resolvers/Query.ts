@@ -1,4 +1,14 @@
-import { ageBand, badInput, decodeCursor, forbidden, parseFirst, parseId, suppressSmallCells, zip3 } from '@ehr/common';
+import {
+  ageBand,
+  badInput,
+  decodeCursor,
+  forbidden,
+  parseFirst,
+  parseId,
+  SealedValueError,
+  suppressSmallCells,
+  zip3,
+} from '@ehr/common';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 
 export const Query: QueryResolvers = {
@@ -41,10 +51,21 @@ export const Query: QueryResolvers = {
       : undefined;
     if (!keyOf) throw badInput(`Argument "dimension" must be one of ${Object.keys(DIMENSIONS).join(', ')}`);
     const counts = new Map<string, number>();
+    let unreadable = 0;
     for (const row of await ctx.reads.cohortColumns()) {
-      const key = keyOf(row, ctx.restrictedZip3) ?? 'unknown';
+      let key: string;
+      try {
+        key = keyOf(row, ctx.restrictedZip3) ?? 'unknown';
+      } catch (err) {
+        // A value that does not open (damaged, moved) is counted as such, a cell like any other
+        // (suppressed when small), instead of failing every count.
+        if (!(err instanceof SealedValueError)) throw err;
+        key = 'unreadable';
+        unreadable++;
+      }
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
+    if (unreadable > 0) ctx.logger.error({ unreadable, dimension: args.dimension }, 'cohort values do not open');
     return suppressSmallCells(args.dimension, counts);
   },
 };
