@@ -7,13 +7,21 @@ import { testDatabase, usingMysql, type TestDatabase } from '../helpers/database
 import { runSubgraph, seed, type RunningSubgraph } from '../helpers/subgraphs';
 import { demo, identityOf } from '../helpers/tokens';
 
+/** A sealed value damaged in place: one byte of its ciphertext body flipped (its nonce kept). */
+function damaged(sealed: string): string {
+  const raw = Buffer.from(sealed.slice('enc1:'.length), 'base64url');
+  const at = 1 + 4 + 12; // format byte, key version, nonce: the first byte after them
+  raw.writeUInt8(raw.readUInt8(at) ^ 0x01, at);
+  return `enc1:${raw.toString('base64url')}`;
+}
+
 const CLI = path.resolve(__dirname, '../../tools/dist/keys.js');
 const CHART = 'query ($id: ID!) { patient(id: $id) { ssn phone email address { line city state postalCode } } }';
 
 /**
  * A masked read decrypts only the masked form: a nurse's view of an SSN needs its last four
  * digits, nothing more. Shown from outside: the full values of one patient are made unreadable
- * in the database (each swapped with another patient's ciphertext, as a DBA could), and the
+ * in the database (damaged in place, or swapped with another patient's ciphertext), and the
  * nurse still gets every masked value right while the patient's own clear read fails.
  */
 describe(`masked reads open only the masked form (${usingMysql ? 'MySQL' : 'SQLite'})`, () => {
@@ -29,6 +37,7 @@ describe(`masked reads open only the masked form (${usingMysql ? 'MySQL' : 'SQLi
     target = data.patients.find((p) => p.id === own)!;
     const other = data.patients.find((p) => p.id !== own)!;
     const full = ['ssn', 'phone', 'email', 'address_lines', 'postal_code'];
+    const unreadable = ['ssn', 'phone', 'email'];
     await withSealedDatabase(
       'patient',
       db.config,
@@ -40,11 +49,16 @@ describe(`masked reads open only the masked form (${usingMysql ? 'MySQL' : 'SQLi
         const [a] = (await conn.query(`SELECT ${full.map(q).join(', ')} FROM patient WHERE id = ?`, [
           other.id,
         ])) as Record<string, string>[];
-        // The other patient's sealed values, bound to their row: under the target's id they never open.
-        await conn.query(`UPDATE patient SET ${full.map((c) => `${q(c)} = ?`).join(', ')} WHERE id = ?`, [
-          ...full.map((c) => a![c]),
+        // The street and ZIP: the other patient's sealed values, bound to their row, never open here.
+        // SSN, phone, e-mail: damaged in place (one ciphertext byte flipped), so they never open either.
+        const [mine] = (await conn.query(`SELECT ${unreadable.map(q).join(', ')} FROM patient WHERE id = ?`, [
           target.id,
-        ]);
+        ])) as Record<string, string>[];
+        const moved = full.filter((c) => !unreadable.includes(c));
+        await conn.query(
+          `UPDATE patient SET ${[...moved, ...unreadable].map((c) => `${q(c)} = ?`).join(', ')} WHERE id = ?`,
+          [...moved.map((c) => a![c]), ...unreadable.map((c) => damaged(mine![c]!)), target.id],
+        );
         await persistEmbedded(conn);
       },
     );
@@ -138,10 +152,9 @@ describe(`masked forms for rows written before them (${usingMysql ? 'MySQL' : 'S
     expect(forms.flatMap((r) => FORMS.map((c) => r[c])).every((v) => v === null || v?.startsWith('enc1:'))).toBe(true);
     expect(JSON.stringify(forms)).not.toContain(target.ssn.slice(-4) + '"');
 
-    // After: the full SSN made unreadable, the masked read still answers, from its form alone.
-    const other = data.patients.find((p) => p.id !== target.id)!;
-    const [a] = await stored('SELECT ssn FROM patient WHERE id = ?', [other.id]);
-    await stored('UPDATE patient SET ssn = ? WHERE id = ?', [a!.ssn, target.id]);
+    // After: the full SSN damaged, the masked read still answers, from its form alone.
+    const [a] = await stored('SELECT ssn FROM patient WHERE id = ?', [target.id]);
+    await stored('UPDATE patient SET ssn = ? WHERE id = ?', [damaged(a!.ssn!), target.id]);
     sg = await runSubgraph('patient', db);
     try {
       const after = await sg.query<{ patient: { ssn: string } }>(CHART, { id: target.id }, nurse);
@@ -150,5 +163,47 @@ describe(`masked forms for rows written before them (${usingMysql ? 'MySQL' : 'S
     } finally {
       await sg.stop();
     }
+  });
+
+  it('never shows a form its value no longer matches: erased, edited in the clear, then re-sealed', async () => {
+    const nurseIdentity = data.identities.find((i) => i.role === 'nurse')!;
+    const team = new Set(
+      data.careTeam.filter((m) => m.practitionerId === nurseIdentity.practitioner_id).map((m) => m.patientId),
+    );
+    const [erased, edited] = data.patients.filter((p) => team.has(p.id));
+    expect(edited).toBeDefined();
+    const nurse = identityOf(nurseIdentity);
+    const read = async (id: string) => {
+      const sg = await runSubgraph('patient', db);
+      try {
+        return (await sg.query<{ patient: { ssn: string | null; phone: string | null } | null }>(CHART, { id }, nurse))
+          .body;
+      } finally {
+        await sg.stop();
+      }
+    };
+    // A DBA erases one SSN and writes another in the clear; the old forms stay in their columns.
+    await stored('UPDATE patient SET ssn = NULL, ssn_index = NULL WHERE id = ?', [erased!.id]);
+    await stored('UPDATE patient SET ssn = ? WHERE id = ?', ['900-11-2222', edited!.id]);
+    const gone = await read(erased!.id);
+    expect(gone.errors).toBeUndefined();
+    expect(gone.data!.patient!.ssn).toBeNull();
+    // The clear value is not genuine: refused, and its old form is not shown in its place.
+    const changed = await read(edited!.id);
+    expect(changed.data?.patient?.ssn ?? null).toBeNull();
+    expect(JSON.stringify(changed)).not.toContain(edited!.ssn.slice(-4));
+    expect(changed.errors?.length).toBeGreaterThan(0);
+
+    // Sealed as genuine by the operator: one pass seals it and makes its form, and drops the erased one's.
+    const run = spawnSync(process.execPath, [CLI, 'reencrypt', '--seal-unsealed'], {
+      env: { PATH: process.env.PATH, ...db.env, LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(0);
+    const after = await read(edited!.id);
+    expect(after.errors).toBeUndefined();
+    expect(after.data!.patient!.ssn).toBe('***-**-2222');
+    const [row] = await stored('SELECT ssn_masked FROM patient WHERE id = ?', [erased!.id]);
+    expect(row!.ssn_masked).toBeNull();
   });
 });

@@ -1,4 +1,14 @@
-import { AUDIT_ACTIONS, auditRecordSchema, buildAuditRecord, recordText, type AuditRecordDraft } from '@ehr/common';
+import {
+  AUDIT_ACTIONS,
+  auditRecordSchema,
+  buildAuditRecord,
+  recordFields,
+  recordRows,
+  recordText,
+  worstOutcome,
+  type AuditRecordDraft,
+  type EntityAccess,
+} from '@ehr/common';
 import fc from 'fast-check';
 
 /** Any text a caller can put in a request: names, agents, ids; long, non-ASCII, control characters. */
@@ -90,5 +100,42 @@ describe('buildAuditRecord', () => {
         false,
       );
     }
+  });
+
+  it('stores rows that carried the same fields as one entry and reads back every row and the fields (generated)', () => {
+    const row: fc.Arbitrary<EntityAccess> = fc.record({
+      type: fc.constantFrom('Patient', 'MedicationRequest', 'ClinicalNote'),
+      id: fc.uuid(),
+      fields: fc.uniqueArray(fc.record({ path: fc.constantFrom('X.id', 'X.status', 'X.text', 'X.ssn'), outcome }), {
+        selector: (f) => f.path,
+        maxLength: 4,
+      }),
+    });
+    fc.assert(
+      fc.property(
+        draft,
+        fc.uniqueArray(row, { selector: (r) => r.id, maxLength: 60 }),
+        fc.boolean(),
+        (d, rows, asPlugin) => {
+          // As the plugin writes them (the record's fields are the rows' union), or with other fields.
+          const union = new Map<string, EntityAccess['fields'][number]['outcome']>();
+          for (const r of rows) for (const f of r.fields) union.set(f.path, worstOutcome(union.get(f.path), f.outcome));
+          const fields = asPlugin ? [...union].map(([path, o]) => ({ path, outcome: o })) : d.fields.slice(0, 3);
+          const built = buildAuditRecord({ ...d, fields, entities: rows });
+          expect(auditRecordSchema.safeParse(built).success).toBe(true);
+          const key = (r: EntityAccess) => `${r.type}/${r.id}/${JSON.stringify(r.fields)}`;
+          expect(recordRows(built.entities).map(key).sort()).toEqual(rows.map(key).sort());
+          // With rows, the record's fields are their union (as the contract says), whatever was given.
+          const expected = rows.length > 0 ? [...union].map(([path, o]) => ({ path, outcome: o })) : fields;
+          expect(recordFields(built)).toEqual(
+            expected.map((f) => ({ path: recordText(f.path, 128), outcome: f.outcome })),
+          );
+          // Rows with the same type and fields share one entry.
+          const distinct = new Set(rows.map((r) => `${r.type}/${JSON.stringify(r.fields)}`));
+          expect(built.entities).toHaveLength(distinct.size);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

@@ -5,6 +5,8 @@ import {
   AuditShipper,
   basePart,
   buildAuditRecord,
+  recordFields,
+  recordRows,
   loadIngestKey,
   loadParts,
   peerClient,
@@ -126,7 +128,11 @@ async function isolate(
   records: AuditRecordInput[],
 ): Promise<Isolated> {
   try {
-    return { ...(await send(records.map(buildAuditRecord))), refused: [], refusals: [] };
+    // Rebuilt from their rows (one per entry) and full fields, whichever form they were set aside in.
+    const rebuilt = records.map((r) =>
+      buildAuditRecord({ ...r, fields: recordFields(r), entities: recordRows(r.entities) }),
+    );
+    return { ...(await send(rebuilt)), refused: [], refusals: [] };
   } catch (err) {
     if (!(err instanceof AuditRejectedError)) throw err;
     if (records.length === 1 || err.status === 401 || err.status === 403)

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   isSealed,
+  formBinding,
   maskValue,
   SealedValueError,
   persistEmbedded,
@@ -40,7 +41,7 @@ export interface ReencryptResult {
   rewritten: number;
   /** Values a service changed while the job ran (it sealed them under the primary itself). */
   skipped: number;
-  /** Masked forms made for rows that did not keep them yet. */
+  /** Masked forms made or re-made (missing, re-sealed, under an older key, or no longer matching their value). */
   masked: number;
   /** Values that do not open (damaged, moved, or under a retired key): table.column:row id. */
   unreadable: string[];
@@ -145,6 +146,7 @@ async function reencryptTable(
   const total = await count('', []);
   let done = after ? await count(` WHERE ${q(id)} <= ?`, [after]) : 0;
   const counts = { rewritten: 0, skipped: 0, masked: 0, unreadable: [] as string[], unsealed: [] as string[] };
+  const forms = new Set(table.masked.map((m) => m.form));
   const primary = sealing.cipher.primaryVersion;
   opts.onProgress(table.table, done, total);
   for await (const rows of pagesOf(db, table, opts.batch, after)) {
@@ -153,8 +155,12 @@ async function reencryptTable(
         const rowId = String(row[id]);
         const set: [string, string | null][] = [];
         const was: [string, string][] = [];
-        const guard: [string, string][] = [];
+        const guard: [string, string | null][] = [];
+        /** Values re-sealed in this row: their plaintext and new ciphertext (their forms follow them). */
+        const resealed = new Map<string, { plain: string; sealed: string }>();
         for (const f of table.fields) {
+          // Masked forms are bound to their value's ciphertext: handled after the values, below.
+          if (forms.has(f)) continue;
           const stored = row[f.column];
           if (stored === null || stored === undefined) continue;
           if (isSealed(stored) && sealedVersion(stored) === primary) continue;
@@ -176,42 +182,69 @@ async function reencryptTable(
             counts.unreadable.push(`${table.table}.${f.column}:${rowId}`);
             continue;
           }
-          set.push([f.column, sealing.cipher.seal(plain, ctx)]);
+          const sealed = sealing.cipher.seal(plain, ctx);
+          set.push([f.column, sealed]);
+          resealed.set(f.column, { plain, sealed });
           const index = indexOf(f);
           if (index) set.push([index, sealing.cipher.blindIndex(f.index!.name, plain) ?? null]);
           was.push([f.column, stored]);
         }
-        // Masked forms a row does not keep yet (rows written before they were): made from the
-        // value they mask, so masked reads of that row stop opening the whole value.
+        // Masked forms: made where missing (rows written before they were kept), re-made where
+        // their value was re-sealed or they are under an older key, dropped where their value is
+        // gone, and re-made where they no longer open under their value (changed outside the
+        // services): each is the mask of the value as it now is, bound to its new ciphertext.
+        let made = 0;
         for (const { form, source, style } of table.masked) {
           const stored = row[source.column];
-          if (row[form.column] !== null && row[form.column] !== undefined) continue;
-          if (stored === null || stored === undefined || !isSealed(stored)) continue;
-          let plain: string;
-          try {
-            plain = sealing.cipher.open(stored, { table: table.table, column: source.column, rowId });
-          } catch (err) {
-            if (!(err instanceof SealedValueError)) throw err;
-            continue; // named as unreadable by its own column above, if it is not under the primary
+          const old = row[form.column] ?? null;
+          const re = resealed.get(source.column);
+          if (stored === null || stored === undefined || (!isSealed(stored) && !re)) {
+            if (old !== null && (stored === null || stored === undefined)) {
+              set.push([form.column, null]);
+              guard.push([source.column, null]);
+            }
+            continue;
           }
-          const masked = String(maskValue(style, plain));
-          set.push([form.column, sealing.cipher.seal(masked, { table: table.table, column: form.column, rowId })]);
-          // Only if the value it was made from is still the one read (and the form still missing).
-          if (!was.some(([c]) => c === source.column)) guard.push([source.column, stored]);
-          counts.masked++;
+          const formCtx = (value: string) => ({
+            table: table.table,
+            column: form.column,
+            rowId: formBinding(rowId, value),
+          });
+          if (!re && old !== null && isSealed(old) && sealedVersion(old) === primary) {
+            try {
+              sealing.cipher.open(old, formCtx(stored));
+              continue; // current, and bound to the value as it is
+            } catch (err) {
+              if (!(err instanceof SealedValueError)) throw err;
+            }
+          }
+          let plain = re?.plain;
+          if (plain === undefined) {
+            try {
+              plain = sealing.cipher.open(stored, { table: table.table, column: source.column, rowId });
+            } catch (err) {
+              if (!(err instanceof SealedValueError)) throw err;
+              continue; // no form from a value that does not open (named above if it was due)
+            }
+          }
+          set.push([form.column, sealing.cipher.seal(String(maskValue(style, plain)), formCtx(re?.sealed ?? stored))]);
+          // Only if the value it was made from is still the one read.
+          if (!re) guard.push([source.column, stored]);
+          made++;
         }
         if (set.length === 0) continue;
+        const conditions = [...was, ...guard];
         const changed = (await tx.query(
-          `UPDATE ${q(table.table)} SET ${set.map(([c]) => `${q(c)} = ?`).join(', ')} WHERE ${q(id)} = ? AND ${[
-            ...was,
-            ...guard,
-          ]
-            .map(([c]) => `${q(c)} = ?`)
-            .join(' AND ')}`,
-          [...set.map(([, v]) => v), row[id], ...[...was, ...guard].map(([, v]) => v)],
+          `UPDATE ${q(table.table)} SET ${set.map(([c]) => `${q(c)} = ?`).join(', ')} WHERE ${q(id)} = ?${conditions
+            .map(([c, v]) => ` AND ${q(c)} ${v === null ? 'IS NULL' : '= ?'}`)
+            .join('')}`,
+          [...set.map(([, v]) => v), row[id], ...conditions.flatMap(([, v]) => (v === null ? [] : [v]))],
         )) as unknown;
         if (affected(changed) === 0) counts.skipped += was.length;
-        else counts.rewritten += was.length;
+        else {
+          counts.rewritten += was.length;
+          counts.masked += made;
+        }
       }
     });
     done += rows.length;

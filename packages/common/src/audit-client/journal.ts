@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { StartupError } from '../db/database.js';
 import { fsyncDir } from '../util/atomic-file.js';
 import { serial } from '../util/serial.js';
 
@@ -40,7 +41,7 @@ export class JournalFullError extends Error {
 }
 
 /** Another live process writes this journal: two writers of one journal would lose records. */
-export class JournalInUseError extends Error {
+export class JournalInUseError extends StartupError {
   override name = 'JournalInUseError';
 }
 
@@ -96,12 +97,12 @@ export class AuditJournal {
    * restarted container), or a lock left unrefreshed for 15 s (another host).
    */
   private lock(): void {
-    const mine = JSON.stringify({ pid: process.pid, host: os.hostname(), id: this.lockId });
+    const mine = JSON.stringify({ pid: process.pid, host: os.hostname(), pidns: PID_NAMESPACE, id: this.lockId });
     try {
       fs.writeFileSync(this.lockFile, mine, { flag: 'wx', mode: 0o600 });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return; // appends will fail and say so
-      let holder: { pid?: unknown; host?: unknown } = {};
+      let holder: { pid?: unknown; host?: unknown; pidns?: unknown } = {};
       let age = Infinity;
       try {
         holder = JSON.parse(fs.readFileSync(this.lockFile, 'utf8')) as typeof holder;
@@ -109,7 +110,9 @@ export class AuditJournal {
       } catch {
         // unreadable: treated as stale below if old enough
       }
-      const here = holder.host === os.hostname();
+      // A pid says something only within its pid namespace: containers sharing a hostname (host
+      // networking) each run as pid 1. Elsewhere only the lock's age tells.
+      const here = holder.host === os.hostname() && PID_NAMESPACE !== undefined && holder.pidns === PID_NAMESPACE;
       const gone = age > LOCK_STALE_MS || (here && (holder.pid === process.pid || !isAlive(Number(holder.pid))));
       if (!gone) {
         throw new JournalInUseError(
@@ -286,6 +289,15 @@ function readLines(file: string): string[] {
       }
     });
 }
+
+/** This process's pid namespace (Linux), so that a pid in a lock is compared only within it. */
+const PID_NAMESPACE: string | undefined = (() => {
+  try {
+    return fs.readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return undefined;
+  }
+})();
 
 /** Whether a process with this pid runs on this host (EPERM: it does, as another user). */
 function isAlive(pid: number): boolean {

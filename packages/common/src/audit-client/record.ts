@@ -71,6 +71,9 @@ const text = (max: number) =>
 const nullableText = (max: number) => text(max).nullable();
 const outcome = z.enum(['CLEAR', 'MASKED', 'DENIED', 'ERROR']);
 
+const fieldAccess = z.object({ path: text(L.fieldPath), outcome });
+const rowFields = z.array(fieldAccess).max(L.entityFields);
+
 /**
  * What the audit subgraph accepts. A batch with one record outside it is refused whole, for good
  * (the sender sets it aside, see AuditShipper); `buildAuditRecord` never produces one.
@@ -88,17 +91,26 @@ export const auditRecordSchema = z.object({
   entityType: nullableText(L.entityType),
   entityId: nullableText(L.recordId),
   purpose: text(L.purpose),
-  fields: z.array(z.object({ path: text(L.fieldPath), outcome })).max(L.fields),
-  /** Per row the record covers: its type and id, and what each of its fields carried. */
+  /** What the record's fields carried; empty when the record has rows (derived from them: recordFields). */
+  fields: z.array(fieldAccess).max(L.fields),
+  /**
+   * The rows the record covers, as groups: rows of one type that carried the same fields share
+   * one entry (`ids`), so a list of 50 rows with the same selection is one entry, not 50. Records
+   * written before grouping hold one entry per row (`id`). Read them with recordRows.
+   */
   entities: z
     .array(
-      z.object({
-        type: text(L.entityType),
-        id: text(L.recordId),
-        fields: z.array(z.object({ path: text(L.fieldPath), outcome })).max(L.entityFields),
-      }),
+      z.union([
+        z.object({
+          type: text(L.entityType),
+          ids: z.array(text(L.recordId)).min(1).max(L.entities),
+          fields: rowFields,
+        }),
+        z.object({ type: text(L.entityType), id: text(L.recordId), fields: rowFields }),
+      ]),
     )
     .max(L.entities)
+    .refine((list) => list.reduce((n, e) => n + ('ids' in e ? e.ids.length : 1), 0) <= L.entities, 'too many rows')
     .default([]),
   outcome,
   operationName: nullableText(L.operationName),
@@ -115,9 +127,15 @@ export const auditRecordSchema = z.object({
  * (spool replay after a lost answer) is stored once.
  */
 export type AuditRecordInput = z.infer<typeof auditRecordSchema>;
-export type EntityAccess = AuditRecordInput['entities'][number];
+export type FieldAccess = AuditRecordInput['fields'][number];
+/** One row a record covers: its type, id and what each of its fields carried. */
+export interface EntityAccess {
+  type: string;
+  id: string;
+  fields: FieldAccess[];
+}
 
-/** What a writer gives the builder: the record without its id (made here unless given), entities optional. */
+/** What a writer gives the builder: the record without its id (made here unless given), its rows one by one. */
 export type AuditRecordDraft = Omit<AuditRecordInput, 'id' | 'entities'> & { id?: string; entities?: EntityAccess[] };
 
 /** Printable ASCII only: text that NFC and the replacement leave as it is. */
@@ -166,12 +184,20 @@ export function buildAuditRecord(draft: AuditRecordDraft): AuditRecordInput {
   const roles = draft.roles.slice(0, L.roles).map((r) => recordText(r, L.role));
   const fieldsOf = (list: AuditRecordInput['fields'], max: number) =>
     list.slice(0, max).map((f) => ({ path: recordText(f.path, L.fieldPath), outcome: f.outcome }));
-  const fields = fieldsOf(draft.fields, L.fields);
-  const entities = (draft.entities ?? []).slice(0, L.entities).map((e) => ({
-    type: recordText(e.type, L.entityType),
-    id: recordText(e.id, L.recordId),
-    fields: fieldsOf(e.fields, L.entityFields),
-  }));
+  // Rows that carried the same fields share one entry. A record with rows has, by definition,
+  // their union as its fields (the contract's AuditEvent.fields): it is not stored twice but
+  // derived on reading (recordFields).
+  const groups = new Map<string, { type: string; ids: string[]; fields: FieldAccess[] }>();
+  for (const e of (draft.entities ?? []).slice(0, L.entities)) {
+    const type = recordText(e.type, L.entityType);
+    const rowFields = fieldsOf(e.fields, L.entityFields);
+    const key = `${type}\n${rowFields.map((f) => `${f.path}\t${f.outcome}`).join('\n')}`;
+    const group = groups.get(key);
+    if (group) group.ids.push(recordText(e.id, L.recordId));
+    else groups.set(key, { type, ids: [recordText(e.id, L.recordId)], fields: rowFields });
+  }
+  const entities = [...groups.values()];
+  const fields = entities.length > 0 ? [] : fieldsOf(draft.fields, L.fields);
   return {
     id: draft.id ?? randomUUID(),
     occurredAt: recordText(draft.occurredAt, 32),
@@ -195,4 +221,30 @@ export function buildAuditRecord(draft: AuditRecordDraft): AuditRecordInput {
     beforeState: draft.beforeState,
     afterState: draft.afterState,
   };
+}
+
+const RANK: Record<Outcome, number> = { CLEAR: 0, MASKED: 1, ERROR: 2, DENIED: 3 };
+/** The more restrictive of two outcomes (DENIED over ERROR over MASKED over CLEAR). */
+export const worstOutcome = (a: Outcome | undefined, b: Outcome): Outcome =>
+  a === undefined || RANK[b] > RANK[a] ? b : a;
+
+/** Per field path, the most restrictive outcome over the rows, in the order paths first appear. */
+function unionOf(entities: readonly { fields: readonly FieldAccess[] }[]): FieldAccess[] {
+  const union = new Map<string, FieldAccess['outcome']>();
+  for (const e of entities) {
+    for (const f of e.fields) {
+      union.set(f.path, worstOutcome(union.get(f.path), f.outcome));
+    }
+  }
+  return [...union].map(([path, outcome]) => ({ path, outcome }));
+}
+
+/** A stored record's rows, one entry per row, whether it was written grouped or one row per entry. */
+export function recordRows(entities: AuditRecordInput['entities']): EntityAccess[] {
+  return entities.flatMap((e) => ('ids' in e ? e.ids.map((id) => ({ type: e.type, id, fields: e.fields })) : [e]));
+}
+
+/** A stored record's fields: as stored, or, when left out because its rows say them, derived from the rows. */
+export function recordFields(record: Pick<AuditRecordInput, 'fields' | 'entities'>): FieldAccess[] {
+  return record.fields.length > 0 || record.entities.length === 0 ? record.fields : unionOf(record.entities);
 }

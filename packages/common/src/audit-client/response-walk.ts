@@ -20,7 +20,7 @@ import {
 import type { Access } from '../security/access.js';
 import type { AccessCollector, RowRef } from './collector.js';
 import { pathKey } from './collector.js';
-import { ACCESS_OUTCOMES, type Outcome } from './record.js';
+import { ACCESS_OUTCOMES, worstOutcome, type Outcome } from './record.js';
 
 /** What one row of the response carried: per field, what left (or was refused). */
 export interface RowAccess {
@@ -34,9 +34,7 @@ export interface WalkError {
   extensions?: { code?: unknown };
 }
 
-const RANK: Record<Outcome, number> = { CLEAR: 0, MASKED: 1, ERROR: 2, DENIED: 3 };
-export const worstOutcome = (a: Outcome | undefined, b: Outcome): Outcome =>
-  a === undefined || RANK[b] > RANK[a] ? b : a;
+export { worstOutcome };
 
 /** Codes that mean "refused": the policy (FORBIDDEN) or the record scope. Anything else is ERROR. */
 const REFUSALS = new Set(['FORBIDDEN', 'NOT_FOUND', 'BREAK_GLASS_REQUIRED']);

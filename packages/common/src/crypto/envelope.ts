@@ -53,6 +53,18 @@ export function sealedVersion(stored: string): number | undefined {
   return raw.length >= HEADER + NONCE + TAG && raw[0] === FORMAT ? raw.readUInt32BE(1) : undefined;
 }
 
+/**
+ * The nonce of a sealed value, hex: it names one sealing of one value (random, never reused), so
+ * whatever is bound to it stays valid only while that very ciphertext is stored.
+ */
+export function sealedNonce(stored: string): string | undefined {
+  if (!isSealed(stored)) return undefined;
+  const raw = Buffer.from(stored.slice(SEALED_PREFIX.length), 'base64url');
+  return raw.length >= HEADER + NONCE + TAG && raw[0] === FORMAT
+    ? raw.subarray(HEADER, HEADER + NONCE).toString('hex')
+    : undefined;
+}
+
 export function open(keyOf: (version: number) => Buffer | undefined, stored: string, ctx: SealContext): string {
   if (!isSealed(stored)) throw new SealedValueError('value is not sealed');
   const raw = Buffer.from(stored.slice(SEALED_PREFIX.length), 'base64url');

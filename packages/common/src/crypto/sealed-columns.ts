@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { EntitySubscriberInterface, InsertEvent, UpdateEvent } from 'typeorm';
 import { maskValue, type MaskStyle, type PhiClass } from '../phi/classification.js';
 import { jsonStringArray } from '../db/transformers.js';
-import { isSealed, SealedValueError } from './envelope.js';
+import { isSealed, SealedValueError, sealedNonce } from './envelope.js';
 
 /** A list column's text as the list (the transformer list columns had before they were sealed). */
 const parseList = (text: string | null): string[] => jsonStringArray.from(text) as string[];
@@ -34,6 +35,21 @@ const STORABLE_MASKS: ReadonlySet<MaskStyle> = new Set(['SSN', 'PHONE', 'EMAIL',
  * value, opened on demand. The masking middleware reads it instead of the field's resolver.
  */
 export const MASKED_FORMS = Symbol('maskedForms');
+
+/** What a masked form's opener answers when the form cannot be trusted: mask the whole value instead. */
+export const NO_FORM = Symbol('noForm');
+
+/**
+ * The row id a masked form is sealed under: the row and the nonce of its value's ciphertext (a
+ * digest of the stored text when it is not sealed), so a form outlives no change of its value (a
+ * new value, an erasure, a value written in the clear, a re-seal) and moves nowhere. The same
+ * nonce with another ciphertext body does not open at all: the form shown is always the form of
+ * the value as the services sealed it.
+ */
+export function formBinding(rowId: string, valueCiphertext: string): string {
+  const nonce = sealedNonce(valueCiphertext);
+  return `${rowId}#${nonce ?? createHash('sha256').update(valueCiphertext).digest('hex').slice(0, 24)}`;
+}
 
 /** The masked form of `Type.field` the row holds, if it holds one (see StoredField.maskOf). */
 export function maskedFormOf(row: unknown, coordinate: string): (() => unknown) | undefined {
@@ -155,14 +171,32 @@ export class SealedColumns implements EntitySubscriberInterface {
   afterLoad(entity: Row): void {
     const t = this.tableOf(entity?.constructor);
     if (!t) return;
+    const rowId = String(entity[t.idProperty]);
+    /** The associated data of each sealed column: a masked form is bound to its value's ciphertext. */
+    const bound = new Map<string, string>();
     if (t.masked.length > 0) {
       const forms: Record<string, () => unknown> = {};
       for (const { form, source } of t.masked) {
-        // A row from before masked forms were kept has the value but no form: the masking
-        // middleware then falls back to masking the whole value (reencrypt fills the forms).
-        const hasForm = entity[form.property] !== null && entity[form.property] !== undefined;
-        const hasValue = entity[source.property] !== null && entity[source.property] !== undefined;
-        if (hasForm || !hasValue) forms[form.field] = () => entity[form.property] ?? null;
+        const value = entity[source.property];
+        if (value === null || value === undefined) {
+          // No value, nothing to mask (whatever a stale form column says).
+          forms[form.field] = () => null;
+          continue;
+        }
+        // A row from before masked forms were kept has no form: the whole value is masked.
+        if (entity[form.property] === null || entity[form.property] === undefined) continue;
+        bound.set(form.property, formBinding(rowId, String(value)));
+        // A form that does not open under its value's ciphertext (the value was changed or
+        // erased outside the services, or the form moved) is never shown: the whole value is
+        // masked instead, and that fails if the value itself does not open.
+        forms[form.field] = () => {
+          try {
+            return entity[form.property] ?? null;
+          } catch (err) {
+            if (err instanceof SealedValueError) return NO_FORM;
+            throw err;
+          }
+        };
       }
       Object.defineProperty(entity, MASKED_FORMS, { value: forms, enumerable: false });
     }
@@ -172,7 +206,7 @@ export class SealedColumns implements EntitySubscriberInterface {
     for (const f of t.sealed) {
       const stored = entity[f.property];
       if (stored === null || stored === undefined) continue;
-      const ctx = { table: t.table, column: f.column, rowId: String(entity[t.idProperty]) };
+      const ctx = { table: t.table, column: f.column, rowId: bound.get(f.property) ?? rowId };
       let value: unknown;
       let opened = false;
       Object.defineProperty(entity, f.property, {
@@ -213,14 +247,19 @@ export class SealedColumns implements EntitySubscriberInterface {
       before[f.property] = row[f.property];
       row[f.property] = JSON.stringify(row[f.property] ?? []);
     }
-    for (const f of t.sealed) {
+    const rowId = String(row[t.idProperty]);
+    const forms = new Map(t.masked.map((m) => [m.form, m.source]));
+    // Values first, then the masked forms, each bound to its value's new ciphertext.
+    for (const f of [...t.sealed.filter((x) => !forms.has(x)), ...t.sealed.filter((x) => forms.has(x))]) {
       const value = row[f.property];
       // Whatever it looks like (a client may send text starting "enc1:"), a value is sealed.
       if (value === null || value === undefined) continue;
       const text = f.json ? JSON.stringify(value) : String(value);
       before[f.property] = value;
       if (f.index) row[f.index.property] = this.cipher.blindIndex(f.index.name, text) ?? null;
-      row[f.property] = this.cipher.seal(text, { table: t.table, column: f.column, rowId: String(row[t.idProperty]) });
+      const source = forms.get(f);
+      const binding = source ? formBinding(rowId, String(row[source.property])) : rowId;
+      row[f.property] = this.cipher.seal(text, { table: t.table, column: f.column, rowId: binding });
     }
     this.plaintexts.set(row, before);
   }

@@ -6,7 +6,7 @@ import { forbidden } from '../errors/catalogue.js';
 import { decodeCursor, encodeCursor } from '../db/ids.js';
 import type { Identity } from '../security/identity.js';
 import { maskValue, type PhiClass } from './classification.js';
-import { maskedFormOf } from '../crypto/sealed-columns.js';
+import { maskedFormOf, NO_FORM } from '../crypto/sealed-columns.js';
 
 interface PhiContext {
   access: Access;
@@ -45,8 +45,8 @@ export function maskingMiddleware(classes: Map<string, PhiClass>): IMiddlewareFi
         // constant; a row that keeps the field's masked form (crypto/sealed-columns.ts) opens
         // only that. Otherwise the value is read and masked here.
         if (style === 'WITHHOLD') return maskValue(style, '');
-        const form = maskedFormOf(parent, coordinate);
-        if (form) return form();
+        const form = maskedFormOf(parent, coordinate)?.();
+        if (form !== undefined && form !== NO_FORM) return form;
         return after(resolve(parent, args, ctx, info), (v) => maskValue(style, v));
       };
     }

@@ -1,5 +1,5 @@
+import { recordFields, recordRows, type AuditRecordInput } from '@ehr/common';
 import type { AuditEventResolvers } from '../__generated__/resolvers-types.js';
-import type { FieldAccessRecord } from '../entities/index.js';
 import { proofOrRefusal, proofView } from './proof-view.js';
 
 function list<T>(json: string | null | undefined): T[] {
@@ -12,8 +12,14 @@ function list<T>(json: string | null | undefined): T[] {
 }
 
 export const AuditEvent: AuditEventResolvers = {
-  fields: (e) => list<FieldAccessRecord>(e.fields),
-  entities: (e) => list<{ type: string; id: string; fields: FieldAccessRecord[] }>(e.entities),
+  // Stored compactly (rows with the same fields grouped, the record's fields derived from them):
+  // read back one entry per row, and the record's fields in full.
+  fields: (e) =>
+    recordFields({
+      fields: list<AuditRecordInput['fields'][number]>(e.fields),
+      entities: list<AuditRecordInput['entities'][number]>(e.entities),
+    }),
+  entities: (e) => recordRows(list<AuditRecordInput['entities'][number]>(e.entities)),
   purpose: (e) => e.purpose,
   action: (e) => e.action,
   // One signed tree read per request for every event on the page (the context's loader batches them).
