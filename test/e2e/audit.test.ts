@@ -228,6 +228,23 @@ describe(`the audit trail through the gateway (${usingMysql ? 'MySQL' : 'SQLite'
     expect(recorded[0]!.fields.every((f) => f.outcome === 'DENIED')).toBe(true);
   });
 
+  it('finds records by outcome, whether the outcome is in their rows or in their fields', async () => {
+    type Count = { auditEvents: { totalCount: number; nodes: { subgraph: string }[] } };
+    const count = async (auditId: string, outcome: string) =>
+      (
+        await stack.query<Count>(
+          `{ auditEvents(auditId: "${auditId}", outcome: "${outcome}", first: 10) { totalCount nodes { subgraph } } }`,
+          undefined,
+          'auditor-1',
+        )
+      ).body.data!.auditEvents;
+    // The chart's patient record keeps the masked SSN in its rows (its fields are derived from them).
+    expect((await count('chart-review-001', 'MASKED')).nodes.map((n) => n.subgraph)).toContain('patient');
+    // A refusal with no row keeps it in its fields.
+    expect((await count('hop-attempt-001', 'DENIED')).totalCount).toBe(1);
+    expect((await count('hop-attempt-001', 'MASKED')).totalCount).toBe(0);
+  });
+
   it('proves to an auditor that a record is in the signed log, checkable offline', async () => {
     const [record] = await events({ auditId: 'chart-review-001' });
     const res = await stack.query<{ auditInclusionProof: { kind: string; treeSize: number; document: string } }>(

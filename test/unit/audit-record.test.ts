@@ -138,4 +138,46 @@ describe('buildAuditRecord', () => {
       { numRuns: 200 },
     );
   });
+
+  it('refuses a grouped record that would read back too large, or an entry with both id and ids', () => {
+    const base = buildAuditRecord({
+      occurredAt: new Date(0).toISOString(),
+      actorId: 'a',
+      roles: [],
+      action: 'READ',
+      auditId: 'a',
+      requestId: 'r',
+      subgraph: 'patient',
+      patientId: null,
+      entityType: null,
+      entityId: null,
+      purpose: 'TREATMENT',
+      fields: [],
+      outcome: 'CLEAR',
+      operationName: null,
+      operationHash: null,
+      ipAddress: '127.0.0.1',
+      userAgent: null,
+      beforeState: null,
+      afterState: null,
+    });
+    const ids = Array.from({ length: 1000 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    const fields = Array.from({ length: 200 }, (_, i) => ({ path: `X.f${i}`, outcome: 'CLEAR' as const }));
+    // 1000 rows x 200 fields in one entry: 71 KB sent, 200,000 entries read back.
+    expect(auditRecordSchema.safeParse({ ...base, entities: [{ type: 'X', ids, fields }] }).success).toBe(false);
+    expect(
+      auditRecordSchema.safeParse({ ...base, entities: [{ type: 'X', ids: ids.slice(0, 100), fields }] }).success,
+    ).toBe(true);
+    expect(
+      auditRecordSchema.safeParse({ ...base, entities: [{ type: 'X', id: ids[0], ids: [ids[1]], fields: [] }] })
+        .success,
+    ).toBe(false);
+    // The builder keeps what it writes within the bound (the plugin splits rows so it never has to).
+    const built = buildAuditRecord({
+      ...base,
+      entities: ids.map((id) => ({ type: 'X', id, fields })),
+    });
+    expect(auditRecordSchema.safeParse(built).success).toBe(true);
+    expect(recordRows(built.entities)).toHaveLength(100);
+  });
 });

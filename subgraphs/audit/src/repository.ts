@@ -22,19 +22,28 @@ export class AuditRepository {
     if (filter.actorId) where.actorId = filter.actorId;
     if (filter.auditId) where.auditId = filter.auditId;
     if (filter.excludeLogReads) where.subgraph = Not('audit');
-    // The fields column is JSON text; an outcome appears in it as "outcome":"DENIED".
-    if (filter.outcome) where.fields = Like(`%"outcome":"${filter.outcome}"%`);
+    // The fields and entities columns are JSON text; an outcome appears in them as
+    // "outcome":"DENIED". A record with rows keeps its per-field outcomes in its rows (its fields
+    // are derived from them), one without rows in its fields: either may hold it.
+    const outcome = filter.outcome ? Like(`%"outcome":"${filter.outcome}"%`) : undefined;
     if (filter.from && filter.to) {
       where.occurredAt = Raw((c) => `${c} >= :from AND ${c} < :to`, { from: filter.from, to: filter.to });
     } else if (filter.from) where.occurredAt = MoreThanOrEqual(filter.from);
     else if (filter.to) where.occurredAt = LessThan(filter.to);
+    const matching = outcome
+      ? [
+          { ...where, fields: outcome },
+          { ...where, entities: outcome },
+        ]
+      : [where];
     const repo = this.db.getRepository(AuditEventRecord);
     const rows = await repo.find({
-      where: afterSequence === undefined ? where : { ...where, sequence: LessThan(afterSequence) },
+      where:
+        afterSequence === undefined ? matching : matching.map((w) => ({ ...w, sequence: LessThan(afterSequence) })),
       order: { sequence: 'DESC' },
       take: first + 1,
     });
-    const totalCount = await repo.count({ where });
+    const totalCount = await repo.count({ where: matching });
     const nodes = rows.slice(0, first);
     return { nodes, hasNextPage: rows.length > first, totalCount };
   }

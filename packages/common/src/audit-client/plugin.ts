@@ -115,9 +115,9 @@ export function auditPlugin(options: {
             else byPatient.set(row.ref.patientId, [row]);
           }
           for (const [patientId, allRows] of byPatient) {
-            // A record carries at most RECORD_LIMITS.entities rows: more make more records, never fewer rows.
-            for (let from = 0; from < allRows.length; from += RECORD_LIMITS.entities) {
-              const patientRows = allRows.slice(from, from + RECORD_LIMITS.entities);
+            // A record carries at most RECORD_LIMITS.entities rows and RECORD_LIMITS.rowFields row
+            // fields: more make more records, never fewer rows.
+            for (const patientRows of chunks(allRows)) {
               const entities: EntityAccess[] = patientRows.map((r) => ({
                 type: r.ref.entityType,
                 id: r.ref.entityId,
@@ -218,4 +218,23 @@ export function auditPlugin(options: {
       };
     },
   };
+}
+
+/** Rows in runs a record can carry: at most RECORD_LIMITS.entities rows and RECORD_LIMITS.rowFields fields in all. */
+function chunks(rows: RowAccess[]): RowAccess[][] {
+  const out: RowAccess[][] = [];
+  let run: RowAccess[] = [];
+  let fields = 0;
+  for (const row of rows) {
+    const n = Math.min(row.fields.size, RECORD_LIMITS.entityFields);
+    if (run.length > 0 && (run.length >= RECORD_LIMITS.entities || fields + n > RECORD_LIMITS.rowFields)) {
+      out.push(run);
+      run = [];
+      fields = 0;
+    }
+    run.push(row);
+    fields += n;
+  }
+  if (run.length > 0) out.push(run);
+  return out;
 }

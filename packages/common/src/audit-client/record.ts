@@ -48,6 +48,8 @@ export const RECORD_LIMITS = {
   fieldPath: 128,
   fields: 500,
   entities: 1000,
+  /** Rows times their fields, as a record reads back (grouped rows expand: the reader's bound). */
+  rowFields: 20_000,
   entityFields: 200,
   operationName: 128,
   operationHash: 64,
@@ -100,17 +102,23 @@ export const auditRecordSchema = z.object({
    */
   entities: z
     .array(
+      // Strict: an entry with both `id` and `ids`, or anything else, is refused, not trimmed.
       z.union([
-        z.object({
+        z.strictObject({
           type: text(L.entityType),
           ids: z.array(text(L.recordId)).min(1).max(L.entities),
           fields: rowFields,
         }),
-        z.object({ type: text(L.entityType), id: text(L.recordId), fields: rowFields }),
+        z.strictObject({ type: text(L.entityType), id: text(L.recordId), fields: rowFields }),
       ]),
     )
     .max(L.entities)
     .refine((list) => list.reduce((n, e) => n + ('ids' in e ? e.ids.length : 1), 0) <= L.entities, 'too many rows')
+    // A small grouped record must not read back as a huge one (1000 ids x 200 fields).
+    .refine(
+      (list) => list.reduce((n, e) => n + ('ids' in e ? e.ids.length : 1) * e.fields.length, 0) <= L.rowFields,
+      'too many row fields',
+    )
     .default([]),
   outcome,
   operationName: nullableText(L.operationName),
@@ -188,9 +196,13 @@ export function buildAuditRecord(draft: AuditRecordDraft): AuditRecordInput {
   // their union as its fields (the contract's AuditEvent.fields): it is not stored twice but
   // derived on reading (recordFields).
   const groups = new Map<string, { type: string; ids: string[]; fields: FieldAccess[] }>();
+  let expanded = 0;
   for (const e of (draft.entities ?? []).slice(0, L.entities)) {
     const type = recordText(e.type, L.entityType);
     const rowFields = fieldsOf(e.fields, L.entityFields);
+    // Within what a record may read back as (the plugin splits rows into records so it never cuts).
+    expanded += rowFields.length;
+    if (expanded > L.rowFields) break;
     const key = `${type}\n${rowFields.map((f) => `${f.path}\t${f.outcome}`).join('\n')}`;
     const group = groups.get(key);
     if (group) group.ids.push(recordText(e.id, L.recordId));

@@ -41,10 +41,10 @@ export const NO_FORM = Symbol('noForm');
 
 /**
  * The row id a masked form is sealed under: the row and the nonce of its value's ciphertext (a
- * digest of the stored text when it is not sealed), so a form outlives no change of its value (a
- * new value, an erasure, a value written in the clear, a re-seal) and moves nowhere. The same
- * nonce with another ciphertext body does not open at all: the form shown is always the form of
- * the value as the services sealed it.
+ * digest of the stored text when it is not sealed), so a form outlives no replacement of its
+ * value (a new value, an erasure, a value written in the clear, a re-seal) and moves nowhere. A
+ * value damaged in place (its nonce kept, its body or tag altered) keeps its form: the form is
+ * still that of the value the services sealed, which no longer opens.
  */
 export function formBinding(rowId: string, valueCiphertext: string): string {
   const nonce = sealedNonce(valueCiphertext);
