@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, type CipherKey } from 'node:crypto';
 
 /**
  * One field value sealed with AES-256-GCM: a fresh random 96-bit nonce per value (equal values
@@ -31,7 +31,7 @@ export class SealedValueError extends Error {
 const aad = (ctx: SealContext, version: number) =>
   Buffer.from(`ehr-field/1\u0000${ctx.table}\u0000${ctx.column}\u0000${ctx.rowId}\u0000${version}`, 'utf8');
 
-export function seal(key: Buffer, version: number, plaintext: string, ctx: SealContext): string {
+export function seal(key: CipherKey, version: number, plaintext: string, ctx: SealContext): string {
   const nonce = randomBytes(NONCE);
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG });
   cipher.setAAD(aad(ctx, version));
@@ -65,7 +65,7 @@ export function sealedNonce(stored: string): string | undefined {
     : undefined;
 }
 
-export function open(keyOf: (version: number) => Buffer | undefined, stored: string, ctx: SealContext): string {
+export function open(keyOf: (version: number) => CipherKey | undefined, stored: string, ctx: SealContext): string {
   if (!isSealed(stored)) throw new SealedValueError('value is not sealed');
   const raw = Buffer.from(stored.slice(SEALED_PREFIX.length), 'base64url');
   if (raw.length < HEADER + NONCE + TAG || raw[0] !== FORMAT) throw new SealedValueError('malformed sealed value');

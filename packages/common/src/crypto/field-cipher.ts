@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { open, seal, type SealContext } from './envelope.js';
 import type { BlindIndexName, Keyring } from './keyring.js';
 
@@ -10,14 +10,32 @@ import type { BlindIndexName, Keyring } from './keyring.js';
 export class FieldCipher {
   constructor(private readonly keyring: () => Keyring) {}
 
+  /**
+   * The keyring's field keys as KeyObjects, made once per keyring (a reload makes a new one):
+   * a cipher built from a KeyObject skips importing raw key bytes on every value.
+   */
+  private readonly keyObjects = new WeakMap<Keyring, Map<number, KeyObject>>();
+
+  private keyOf(ring: Keyring, version: number): KeyObject | undefined {
+    let keys = this.keyObjects.get(ring);
+    if (!keys) this.keyObjects.set(ring, (keys = new Map()));
+    let key = keys.get(version);
+    if (!key) {
+      const raw = ring.fieldKey(version);
+      if (!raw) return undefined;
+      keys.set(version, (key = createSecretKey(raw)));
+    }
+    return key;
+  }
+
   seal(value: string, ctx: SealContext): string {
     const ring = this.keyring();
-    return seal(ring.primaryKey, ring.primary, value, ctx);
+    return seal(this.keyOf(ring, ring.primary)!, ring.primary, value, ctx);
   }
 
   open(stored: string, ctx: SealContext): string {
     const ring = this.keyring();
-    return open((v) => ring.fieldKey(v), stored, ctx);
+    return open((v) => this.keyOf(ring, v), stored, ctx);
   }
 
   get primaryVersion(): number {

@@ -97,6 +97,8 @@ export interface SealPlan {
       json: StoredField[];
       /** Masked-form columns, each with the field it masks and how. */
       masked: { form: StoredField; source: StoredField; style: MaskStyle }[];
+      /** The masked-form columns alone (left as stored on load: their opener reads them). */
+      formFields: ReadonlySet<StoredField>;
     }
   >;
   problems: string[];
@@ -126,6 +128,7 @@ export function sealPlan(tables: readonly StoredTable[], classes: ReadonlyMap<st
       sealed,
       json: t.fields.filter((f) => f.json),
       masked,
+      formFields: new Set(masked.map((m) => m.form)),
     });
   }
   return plan;
@@ -172,8 +175,7 @@ export class SealedColumns implements EntitySubscriberInterface {
     const t = this.tableOf(entity?.constructor);
     if (!t) return;
     const rowId = String(entity[t.idProperty]);
-    /** The associated data of each sealed column: a masked form is bound to its value's ciphertext. */
-    const bound = new Map<string, string>();
+    const formFields = t.formFields;
     if (t.masked.length > 0) {
       const forms: Record<string, () => unknown> = {};
       for (const { form, source } of t.masked) {
@@ -184,14 +186,19 @@ export class SealedColumns implements EntitySubscriberInterface {
           continue;
         }
         // A row from before masked forms were kept has no form: the whole value is masked.
-        if (entity[form.property] === null || entity[form.property] === undefined) continue;
-        bound.set(form.property, formBinding(rowId, String(value)));
+        const stored = entity[form.property];
+        if (stored === null || stored === undefined) continue;
+        const ctx = { table: t.table, column: form.column, rowId: formBinding(rowId, String(value)) };
         // A form that does not open under its value's ciphertext (the value was changed or
         // erased outside the services, or the form moved) is never shown: the whole value is
-        // masked instead, and that fails if the value itself does not open.
+        // masked instead, and that fails if the value itself does not open. Opened here, once,
+        // not through a property getter (no resolver reads a form column).
+        let opened: unknown;
         forms[form.field] = () => {
+          if (opened !== undefined) return opened;
           try {
-            return entity[form.property] ?? null;
+            if (!isSealed(stored)) return NO_FORM;
+            return (opened = this.cipher.open(stored, ctx));
           } catch (err) {
             if (err instanceof SealedValueError) return NO_FORM;
             throw err;
@@ -205,8 +212,8 @@ export class SealedColumns implements EntitySubscriberInterface {
     }
     for (const f of t.sealed) {
       const stored = entity[f.property];
-      if (stored === null || stored === undefined) continue;
-      const ctx = { table: t.table, column: f.column, rowId: bound.get(f.property) ?? rowId };
+      if (stored === null || stored === undefined || formFields.has(f)) continue;
+      const ctx = { table: t.table, column: f.column, rowId };
       let value: unknown;
       let opened = false;
       Object.defineProperty(entity, f.property, {
