@@ -74,6 +74,23 @@ export function readPhiClasses(schema: GraphQLSchema): { classes: Map<string, Ph
   return { classes, problems };
 }
 
+/**
+ * Fields with no @phi classification, federation's own (`_entities`, `_service`, `_Service`)
+ * aside: a field nobody classified would be served to every role as if it held no PHI, so a
+ * subgraph refuses to start with one (naming it) instead of skipping it at run time.
+ */
+export function unclassifiedFields(schema: GraphQLSchema, classes: ReadonlyMap<string, PhiClass>): string[] {
+  const out: string[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('_')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (field.name.startsWith('_')) continue;
+      if (!classes.has(`${type.name}.${field.name}`)) out.push(`${type.name}.${field.name}`);
+    }
+  }
+  return out;
+}
+
 const lastDigits = (v: string, n: number) => v.replace(/\D/g, '').slice(-n);
 
 /**

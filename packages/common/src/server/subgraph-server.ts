@@ -19,7 +19,7 @@ import { clearOperationFastPath, operationAccessPlugin } from '../security/opera
 import { policyShield } from '../security/shield.js';
 import { placeRows, rootArgumentsMiddleware } from '../audit-client/placement.js';
 import { deidMiddleware, maskingMiddleware } from '../phi/middleware.js';
-import { readPhiClasses, type PhiClass } from '../phi/classification.js';
+import { readPhiClasses, unclassifiedFields, type PhiClass } from '../phi/classification.js';
 import { databaseReady, StartupError } from '../db/database.js';
 import type { Pseudonymizer } from '../phi/deid.js';
 
@@ -101,7 +101,9 @@ export async function createSubgraphServer<TContext extends BaseContext>(
 ): Promise<SubgraphServer> {
   const base = buildSubgraphSchema([{ typeDefs: opts.typeDefs, resolvers: opts.resolvers as never }]);
   const { classes, problems } = readPhiClasses(base);
-  if (problems.length > 0) throw new StartupError(`invalid @phi classification: ${problems.join('; ')}`);
+  const unclassified = unclassifiedFields(base, classes).map((f) => `${f} has no @phi classification`);
+  if (problems.length + unclassified.length > 0)
+    throw new StartupError(`invalid @phi classification: ${[...problems, ...unclassified].join('; ')}`);
   const maskable: ReadonlySet<string> = new Set([...classes].filter(([, c]) => c.mask !== undefined).map(([k]) => k));
   if (opts.placeRows) placeRows(base);
   // Outermost first: an operation whose every field the policy grants in the clear skips the
