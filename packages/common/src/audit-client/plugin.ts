@@ -15,8 +15,9 @@ import {
   type AuditRecordInput,
   type EntityAccess,
   type Outcome,
+  worstOutcome,
 } from './record.js';
-import { accessFromResponse, errorOutcome, worstOutcome, type RowAccess, type WalkError } from './response-walk.js';
+import { accessFromResponse, errorOutcome, type RowAccess, type WalkError } from './response-walk.js';
 import type { AuditShipper } from './shipper.js';
 
 export interface AuditedContext extends BaseContext {
@@ -123,14 +124,10 @@ export function auditPlugin(options: {
                 id: r.ref.entityId,
                 fields: [...r.fields].map(([path, outcome]) => ({ path, outcome })),
               }));
-              const union = new Map<string, Outcome>();
-              for (const e of entities)
-                for (const f of e.fields) union.set(f.path, worstOutcome(union.get(f.path), f.outcome));
-              const refusedRow = patientRows.some((r) => r.ref.denied);
-              const outcome = [...union.values()].reduce<Outcome>(
-                (w, o) => worstOutcome(w, o),
-                refusedRow ? ACCESS_OUTCOMES.denied : ACCESS_OUTCOMES.clear,
-              );
+              let outcome: Outcome = patientRows.some((r) => r.ref.denied)
+                ? ACCESS_OUTCOMES.denied
+                : ACCESS_OUTCOMES.clear;
+              for (const r of patientRows) for (const o of r.fields.values()) outcome = worstOutcome(outcome, o);
               const only = patientRows.length === 1 ? patientRows[0]!.ref : undefined;
               records.push(
                 buildAuditRecord({
@@ -140,7 +137,8 @@ export function auditPlugin(options: {
                   entityType: only?.entityType ?? (patientId ? SCOPE_SUBJECT : null),
                   entityId: only?.entityId ?? patientId,
                   purpose: purposeFor(identity, patientId),
-                  fields: [...union].map(([path, o]) => ({ path, outcome: o })),
+                  // A record with rows has their union as its fields: derived, not sent (see buildAuditRecord).
+                  fields: [],
                   entities,
                   outcome,
                   afterState: null,

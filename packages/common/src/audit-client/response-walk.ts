@@ -34,8 +34,6 @@ export interface WalkError {
   extensions?: { code?: unknown };
 }
 
-export { worstOutcome };
-
 /** Codes that mean "refused": the policy (FORBIDDEN) or the record scope. Anything else is ERROR. */
 const REFUSALS = new Set(['FORBIDDEN', 'NOT_FOUND', 'BREAK_GLASS_REQUIRED']);
 

@@ -97,8 +97,10 @@ export interface SealPlan {
       json: StoredField[];
       /** Masked-form columns, each with the field it masks and how. */
       masked: { form: StoredField; source: StoredField; style: MaskStyle }[];
-      /** The masked-form columns alone (left as stored on load: their opener reads them). */
-      formFields: ReadonlySet<StoredField>;
+      /** Masked-form column -> the value column it masks (forms are left as stored on load: their opener reads them). */
+      sourceOf: ReadonlyMap<StoredField, StoredField>;
+      /** The sealed columns in the order a write seals them: values first, then forms (bound to their values' ciphertext). */
+      sealOrder: readonly StoredField[];
     }
   >;
   problems: string[];
@@ -128,7 +130,8 @@ export function sealPlan(tables: readonly StoredTable[], classes: ReadonlyMap<st
       sealed,
       json: t.fields.filter((f) => f.json),
       masked,
-      formFields: new Set(masked.map((m) => m.form)),
+      sourceOf: new Map(masked.map((m) => [m.form, m.source])),
+      sealOrder: [...sealed.filter((f) => !masked.some((m) => m.form === f)), ...masked.map((m) => m.form)],
     });
   }
   return plan;
@@ -175,7 +178,6 @@ export class SealedColumns implements EntitySubscriberInterface {
     const t = this.tableOf(entity?.constructor);
     if (!t) return;
     const rowId = String(entity[t.idProperty]);
-    const formFields = t.formFields;
     if (t.masked.length > 0) {
       const forms: Record<string, () => unknown> = {};
       for (const { form, source } of t.masked) {
@@ -212,7 +214,7 @@ export class SealedColumns implements EntitySubscriberInterface {
     }
     for (const f of t.sealed) {
       const stored = entity[f.property];
-      if (stored === null || stored === undefined || formFields.has(f)) continue;
+      if (stored === null || stored === undefined || t.sourceOf.has(f)) continue;
       const ctx = { table: t.table, column: f.column, rowId };
       let value: unknown;
       let opened = false;
@@ -255,16 +257,15 @@ export class SealedColumns implements EntitySubscriberInterface {
       row[f.property] = JSON.stringify(row[f.property] ?? []);
     }
     const rowId = String(row[t.idProperty]);
-    const forms = new Map(t.masked.map((m) => [m.form, m.source]));
     // Values first, then the masked forms, each bound to its value's new ciphertext.
-    for (const f of [...t.sealed.filter((x) => !forms.has(x)), ...t.sealed.filter((x) => forms.has(x))]) {
+    for (const f of t.sealOrder) {
       const value = row[f.property];
       // Whatever it looks like (a client may send text starting "enc1:"), a value is sealed.
       if (value === null || value === undefined) continue;
       const text = f.json ? JSON.stringify(value) : String(value);
       before[f.property] = value;
       if (f.index) row[f.index.property] = this.cipher.blindIndex(f.index.name, text) ?? null;
-      const source = forms.get(f);
+      const source = t.sourceOf.get(f);
       const binding = source ? formBinding(rowId, String(row[source.property])) : rowId;
       row[f.property] = this.cipher.seal(text, { table: t.table, column: f.column, rowId: binding });
     }
