@@ -13,13 +13,29 @@ import { DEID_KEPT } from '@ehr/common';
 
 const namedType = (t: TypeNode): string => (t.kind === Kind.NAMED_TYPE ? t.name.value : namedType(t.type));
 
-function deidOf(field: FieldDefinitionNode): string | undefined {
-  const phi = field.directives?.find((d) => d.name.value === 'phi');
-  const arg = (n: string) =>
-    (phi?.arguments?.find((a) => a.name.value === n)?.value as StringValueNode | undefined)?.value;
-  if (!phi) return undefined;
-  return arg('deid') ?? (arg('category') === 'DIRECT_IDENTIFIER' ? 'REMOVE' : 'KEEP');
+const phiArg = (field: FieldDefinitionNode, name: string) =>
+  (
+    field.directives?.find((d) => d.name.value === 'phi')?.arguments?.find((a) => a.name.value === name)?.value as
+      StringValueNode | undefined
+  )?.value;
+
+/**
+ * Whether the analyst schema has a field: kept by its deid (changed or not), unless it was
+ * renamed (`as`), in which case the field derived from it (`from`) stands in its place.
+ */
+function analystKeeps(field: FieldDefinitionNode): boolean {
+  if (!field.directives?.some((d) => d.name.value === 'phi')) return false;
+  if (phiArg(field, 'from') !== undefined) return true;
+  if (phiArg(field, 'as') !== undefined) return false;
+  const deid = phiArg(field, 'deid') ?? (phiArg(field, 'category') === 'DIRECT_IDENTIFIER' ? 'REMOVE' : 'KEEP');
+  return (DEID_KEPT as readonly string[]).includes(deid);
 }
+
+/** A derived analyst field without the @inaccessible that hides it from the clinical API. */
+const shownToAnalysts = (field: FieldDefinitionNode): FieldDefinitionNode =>
+  phiArg(field, 'from') === undefined
+    ? field
+    : { ...field, directives: field.directives?.filter((d) => d.name.value !== 'inaccessible') };
 
 /** Definitions the federation machinery needs whatever the API keeps (join__, link__, directives). */
 const isMachinery = (d: DefinitionNode) =>
@@ -31,7 +47,8 @@ const isMachinery = (d: DefinitionNode) =>
  * The analyst supergraph, derived from the clinical one and its @phi classifications: every field
  * marked `deid: "REMOVE"` (direct identifiers, free text, everything not for research) is taken
  * out, then every type left empty or unreachable, so identifier fields are absent from the
- * analyst schema and its introspection, not merely null. What remains is de-identified by the
+ * analyst schema and its introspection, not merely null. A field renamed for analysts
+ * (`@phi(as: ...)`) gives way to the field derived from it, which only this schema shows. What remains is de-identified by the
  * subgraphs themselves (pseudonyms, years, ZIP3), because the internal token says so.
  */
 export function analystSupergraph(supergraphSdl: string): string {
@@ -39,7 +56,7 @@ export function analystSupergraph(supergraphSdl: string): string {
   let defs = doc.definitions.map((d) => {
     if (d.kind !== Kind.OBJECT_TYPE_DEFINITION || isMachinery(d)) return d;
     // A field with no classification is not in the analyst schema either (deny by default).
-    return { ...d, fields: d.fields?.filter((f) => (DEID_KEPT as readonly string[]).includes(deidOf(f) ?? '')) };
+    return { ...d, fields: d.fields?.filter(analystKeeps).map(shownToAnalysts) };
   });
   // Drop empty object types and the fields that pointed at them, until nothing changes.
   for (let changed = true; changed;) {

@@ -8,4 +8,6 @@ export interface GatewayContext {
   internalTokens: Map<string, Promise<string>>;
   /** Records a refusal of this request (an operation that never ran) in the audit trail. */
   refused?: (code: string) => void;
+  /** What the patient subgraph said of the de-identified release this response was cut from. */
+  deidentification?: unknown;
 }

@@ -1,3 +1,4 @@
+import { deidentificationExtensionPlugin } from './deidentification-extension.js';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
@@ -151,7 +152,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     return server;
   };
   const apollo = await graphqlServer(gateway, 'gateway', [sessionPlugin(sessions, grants, logger)]);
-  const analytics = await graphqlServer(analystGateway, 'gateway-analytics');
+  const analytics = await graphqlServer(analystGateway, 'gateway-analytics', [deidentificationExtensionPlugin()]);
   const front = (allowRoles: (roles: readonly string[]) => boolean) =>
     authenticate({
       verifier,

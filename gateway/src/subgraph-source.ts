@@ -4,6 +4,8 @@ import { serviceUnavailable, type InternalTokenSigner, type PeerFetch } from '@e
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.js';
 
+type ReceivedResponse = Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0];
+
 /**
  * How the gateway calls one subgraph: a short-lived internal token for that subgraph only (the
  * client's token never leaves the gateway), the peer client's fetch with a deadline (over https
@@ -37,5 +39,12 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!token) context.internalTokens.set(this.name, (token = this.signer.sign(context.identity, this.name)));
     request.http?.headers.set('authorization', `Bearer ${await token}`);
     request.http?.headers.set('x-request-id', context.requestId);
+  }
+
+  /** Keeps the subgraph's account of the de-identified release (analyst endpoint) for the response. */
+  override didReceiveResponse({ response, context }: ReceivedResponse) {
+    const deid = response.extensions?.deidentification;
+    if (deid !== undefined && context.identity?.deidentified) context.deidentification = deid;
+    return response;
   }
 }

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { SERVICES, SUBGRAPHS } from '@ehr/common';
-import { parse } from 'graphql';
+import { readSchema, SERVICES, SUBGRAPHS } from '@ehr/common';
 
 /** The repository root, from gateway/src or gateway/dist alike. */
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -21,7 +20,7 @@ export function composeSupergraph(): { supergraphSdl: string } | { errors: strin
     SUBGRAPHS.map((name) => ({
       name,
       url: `http://127.0.0.1:${SERVICES[name]}/graphql`,
-      typeDefs: parse(fs.readFileSync(subgraphSchemaFile(name), 'utf8')),
+      typeDefs: readSchema(subgraphSchemaFile(name)),
     })),
   );
   if (result.errors) return { errors: result.errors.map((e) => e.message) };

@@ -88,7 +88,13 @@ describe(`the analyst endpoint: de-identified (${usingMysql ? 'MySQL' : 'SQLite'
       expect(types.has(t)).toBe(false);
     // ... while the de-identified fields are there.
     expect(fields).toEqual(
-      expect.arrayContaining(['Patient.id', 'Patient.ageBand', 'Address.postalCode', 'Query.cohortCounts']),
+      expect.arrayContaining([
+        'Patient.id',
+        'Patient.ageBand',
+        'Patient.birthYear',
+        'Address.zip3',
+        'Query.cohortCounts',
+      ]),
     );
   });
 
@@ -129,10 +135,26 @@ describe(`the analyst endpoint: de-identified (${usingMysql ? 'MySQL' : 'SQLite'
       if (!body.data!.patients.pageInfo.hasNextPage) break;
       after = body.data!.patients.pageInfo.endCursor;
     }
-    expect(seen).toBe(data.patients.length);
+    // Every patient the k-anonymous release keeps (the others are suppressed: see analyst-release).
+    const report = await ask<{ deidentificationReport: { releasedRecords: number; records: number } }>(
+      '{ deidentificationReport { releasedRecords records } }',
+    );
+    expect(report.body.data!.deidentificationReport.records).toBe(data.patients.length);
+    expect(seen).toBe(report.body.data!.deidentificationReport.releasedRecords);
+    expect(seen).toBeGreaterThan(0);
     for (const d of ['GENDER', 'AGE_BAND', 'ZIP3', 'STATE']) {
       responses.push((await ask(`{ cohortCounts(dimension: "${d}") { ${selection('CountTable')} } }`)).body.data);
     }
+    responses.push(
+      (
+        await ask(
+          `{ cohortCounts(dimensions: ["GENDER", "AGE_BAND", "ZIP3", "STATE"]) { ${selection('CountTable')} } }`,
+        )
+      ).body.data,
+    );
+    // computedAt, the one full timestamp it offers, is when the release was computed: not about anyone.
+    const reportFields = selection('DeidentificationReport').replace('computedAt', '');
+    responses.push((await ask(`{ deidentificationReport { ${reportFields} } }`)).body.data);
     responses.push(
       (await ask(`{ medicationCounts { ${selection('CountTable')} } noteTypeCounts { ${selection('CountTable')} } }`))
         .body.data,
@@ -165,12 +187,13 @@ describe(`the analyst endpoint: de-identified (${usingMysql ? 'MySQL' : 'SQLite'
     for (const v of contained) expect([v, text.includes(v)]).toEqual([v, false]);
     // Dates carry the year only; ZIP codes three digits; nobody over 89 has a birth year.
     for (const v of values) expect(v).not.toMatch(/^\d{4}-\d{2}-\d{2}/);
-    expect(text).not.toMatch(/"postalCode":"\d{5}/);
+    expect(text).not.toMatch(/"zip3":"\d{4,}/);
+    expect(text).not.toContain('"postalCode"');
   });
 
   it('gives stable pseudonyms that find the same record again, and real ids find nothing', async () => {
-    const first = await ask<{ patients: { nodes: { id: string; birthDate: string | null }[] } }>(
-      '{ patients(first: 5) { nodes { id birthDate } } }',
+    const first = await ask<{ patients: { nodes: { id: string; birthYear: number | null }[] } }>(
+      '{ patients(first: 5) { nodes { id birthYear } } }',
     );
     const again = await ask<{ patients: { nodes: { id: string }[] } }>('{ patients(first: 5) { nodes { id } } }');
     const ids = first.body.data!.patients.nodes.map((n) => n.id);

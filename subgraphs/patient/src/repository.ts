@@ -18,8 +18,8 @@ export interface Page<T> {
   totalCount: number;
 }
 
-/** The cohort columns counted in memory (grouped there: they may be encrypted). */
-export type CohortRow = Pick<PatientRecord, 'birthDate' | 'gender' | 'postalCode' | 'state'>;
+/** The cohort columns counted and de-identified in memory (grouped there: they may be encrypted). */
+export type CohortRow = Pick<PatientRecord, 'id' | 'birthDate' | 'gender' | 'postalCode' | 'state'>;
 
 /**
  * What one request may read, with its scope built in: every patient row passes the request's
@@ -40,8 +40,6 @@ export interface PatientReads {
   coverage(patientIds: readonly string[]): Promise<(CoverageRecord[] | Error)[]>;
   /** The staff directory: practitioners are not patient data. */
   practitioners(ids: readonly string[]): Promise<(PractitionerRecord | null)[]>;
-  /** Every patient's cohort columns, for suppressed counts only (never returned row by row). */
-  cohortColumns(): Promise<CohortRow[]>;
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -91,7 +89,6 @@ export class PatientRepository {
         return lists;
       },
       practitioners: (ids) => this.practitionersByIds(ids),
-      cohortColumns: () => this.cohortColumns(),
     };
   }
 
@@ -159,7 +156,12 @@ export class PatientRepository {
     return groupByKeys(ids, rows, (r) => r.patientId);
   }
 
-  private async cohortColumns(): Promise<CohortRow[]> {
+  /**
+   * Every patient's cohort columns, for the de-identified release and its suppressed counts
+   * (deid/release.ts): never returned row by row, and not scoped, since the release is computed
+   * over the whole population once and served from there.
+   */
+  async cohortRows(): Promise<CohortRow[]> {
     return this.db
       .getRepository(PatientRecord)
       .find({ select: { id: true, birthDate: true, gender: true, postalCode: true, state: true } });

@@ -13,6 +13,8 @@ import { entities } from './entities/index.js';
 import { stores } from './entities/stores.js';
 import { migrations } from './migrations/index.js';
 import { resolvers } from './resolvers/index.js';
+import { PatientRelease } from './deid/release.js';
+import { deidentificationExtension, releaseOverrides } from './deid/fields.js';
 
 export const patientSubgraph: SubgraphSpec<PatientContext> = {
   name: 'patient',
@@ -22,12 +24,20 @@ export const patientSubgraph: SubgraphSpec<PatientContext> = {
   resolvers,
   loadConfig: (env) => loadSubgraphConfig('patient', env),
   recordsAccess: true,
-  aggregateFields: ['cohortCounts'],
+  aggregateFields: ['cohortCounts', 'deidentificationReport'],
   stores,
   build(deps) {
     const repo = new PatientRepository(deps.db, deps.sealing?.cipher);
+    const releases = new PatientRelease(
+      () => repo.cohortRows(),
+      deps.pseudonyms,
+      { ...deps.config.deidRelease, restrictedZip3: deps.config.restrictedZip3 },
+      deps.logger,
+    );
     return {
-      context: createContextFactory(deps, repo),
+      context: createContextFactory(deps, repo, releases),
+      deidOverrides: releaseOverrides,
+      plugins: [deidentificationExtension()],
       // It answers care-team questions from its own table, for itself and (over HTTP) the others.
       careTeamCheck: (practitionerId, patientIds) => repo.careTeamMembership(practitionerId, patientIds),
       routes: careTeamRoutes(deps, repo),

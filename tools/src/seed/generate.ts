@@ -18,6 +18,7 @@ import {
   DISCHARGE_DISPOSITION_TEMPLATES,
   DISCHARGE_FOLLOW_UP_TEMPLATES,
   FALLBACK_SENTENCES,
+  HOME_AREA,
   MEDICATIONS,
   MOODS,
   NURSING_TEMPLATES,
@@ -327,9 +328,15 @@ function generatePatients(rng: Rng, count: number, ids: Set<string>): GeneratedP
   return patients;
 }
 
-/** State and ZIP that agree with each other; about 4% land in a sparsely populated ZIP3 (see SPARSE_ZIP3). */
+/**
+ * State and ZIP that agree with each other: about 60% in the hospital's home area (HOME_AREA),
+ * about 4% in a sparsely populated ZIP3 (see SPARSE_ZIP3), the rest anywhere.
+ */
 function address(rng: Rng): { state: string; postalCode: string } {
-  if (rng.chance(0.04)) {
+  if (rng.chance(HOME_AREA.share)) {
+    return { state: HOME_AREA.state, postalCode: `${rng.pick(HOME_AREA.prefixes)}${digits(rng.int(0, 99), 2)}` };
+  }
+  if (rng.chance(0.04 / (1 - HOME_AREA.share))) {
     const sparse = rng.pick(SPARSE_ZIP3);
     return { state: sparse.state, postalCode: `${sparse.prefix}${digits(rng.int(0, 99), 2)}` };
   }

@@ -327,6 +327,16 @@ export const SPARSE_ZIP3: readonly { readonly prefix: string; readonly state: st
   { prefix: '893', state: 'NV' },
 ];
 
+/**
+ * The hospital's catchment: most patients live near it (Boston here), spread over the eastern
+ * Massachusetts ZIP3s, as a real hospital's population is; the rest come from anywhere.
+ */
+export const HOME_AREA = {
+  state: 'MA',
+  share: 0.6,
+  prefixes: ['017', '018', '019', '020', '021', '022', '023', '024'],
+} as const;
+
 /** Domains reserved for documentation by RFC 2606, so no generated address can ever reach a real mailbox. */
 export const RESERVED_EMAIL_DOMAINS: readonly string[] = ['example.org', 'example.com', 'example.net'];
 

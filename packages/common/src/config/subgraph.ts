@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { auditShipIntervalMs } from './audit-delivery.js';
+import { SMALL_CELL_MAX } from '../phi/suppression.js';
 import { basePart, type ServiceConfig } from './base.js';
 import { configPart, httpUrl, loadParts } from './load.js';
 import { defaultGraphqlUrl, type SubgraphName } from './services.js';
@@ -14,6 +15,8 @@ export interface SubgraphSettings {
   deidKeyFile: string | undefined;
   /** ZIP3 prefixes reported as 000; unset means the HHS 2000 Census list. */
   restrictedZip3: string[] | undefined;
+  /** The analyst's row-level release (patient subgraph): k, the suppression limit, how long one is reused. */
+  deidRelease: { k: number; maxSuppression: number; ttlMs: number };
   /** Signs audit batches (data subgraphs) and checks them (the recorder). */
   auditIngestKeyFile: string | undefined;
   /** Where data subgraphs send their access records. */
@@ -57,6 +60,15 @@ export const subgraphPart = configPart(
       .string()
       .regex(/^\d{3}(,\d{3})*$/, 'must be comma-separated three-digit ZIP prefixes')
       .optional(),
+    // At least the small-cell threshold + 1: rows in classes smaller than that would recount cells the aggregates withhold.
+    DEID_K: z.coerce
+      .number()
+      .int()
+      .min(SMALL_CELL_MAX + 1)
+      .max(1000)
+      .default(11),
+    DEID_MAX_SUPPRESSION: z.coerce.number().min(0).max(1).default(0.05),
+    DEID_RELEASE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
     AUDIT_INGEST_KEY_FILE: z.string().min(1).optional(),
     AUDIT_URL: httpUrl.default(defaultGraphqlUrl('audit')),
     AUDIT_SHIP_INTERVAL_MS: auditShipIntervalMs,
@@ -74,6 +86,7 @@ export const subgraphPart = configPart(
     patientUrl: e.PATIENT_URL,
     deidKeyFile: e.DEID_KEY_FILE,
     restrictedZip3: e.DEID_RESTRICTED_ZIP3?.split(','),
+    deidRelease: { k: e.DEID_K, maxSuppression: e.DEID_MAX_SUPPRESSION, ttlMs: e.DEID_RELEASE_TTL_MS },
     auditIngestKeyFile: e.AUDIT_INGEST_KEY_FILE,
     auditUrl: e.AUDIT_URL,
     auditShipIntervalMs: e.AUDIT_SHIP_INTERVAL_MS,

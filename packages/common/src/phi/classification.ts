@@ -39,6 +39,10 @@ export interface PhiClass {
   category: PhiCategory;
   mask?: MaskStyle;
   deid: DeidTransform;
+  /** The analyst schema shows this field under another name (analyst-fields.ts), not as itself. */
+  as?: string;
+  /** An analyst field derived from this source field of the same type. */
+  from?: string;
 }
 
 /**
@@ -68,6 +72,8 @@ export function readPhiClasses(schema: GraphQLSchema): { classes: Map<string, Ph
         category: category as PhiCategory,
         mask: mask as MaskStyle | undefined,
         deid: deid as DeidTransform,
+        ...(arg('as') !== undefined ? { as: arg('as') } : {}),
+        ...(arg('from') !== undefined ? { from: arg('from') } : {}),
       });
     }
   }

@@ -54,6 +54,39 @@ export function maskingMiddleware(classes: Map<string, PhiClass>): IMiddlewareFi
   return out;
 }
 
+/**
+ * Where a subgraph serves a de-identified field from something other than its source (the
+ * k-anonymous release of the patient subgraph): by `Type.field`, for de-identified requests only.
+ */
+export type DeidOverrides = Record<string, (parent: unknown, ctx: unknown, info: GraphQLResolveInfo) => unknown>;
+
+/**
+ * The quasi-identifiers the analyst schema shows on a type whose de-identified values come from
+ * elsewhere (overrides) but that have no override: one of them would leave ungeneralised,
+ * beside the k-anonymous ones, and undo them. A subgraph refuses to start with any.
+ */
+export function uncoveredQuasiIdentifiers(classes: Map<string, PhiClass>, overrides: DeidOverrides = {}): string[] {
+  const types = new Set(Object.keys(overrides).map((k) => k.split('.')[0]));
+  return [...classes]
+    .filter(([key, c]) => {
+      const shown = c.from !== undefined || (c.as === undefined && c.deid !== 'REMOVE');
+      return types.has(key.split('.')[0]) && c.category === 'QUASI_IDENTIFIER' && shown && !overrides[key];
+    })
+    .map(([key]) => key);
+}
+
+/** An analyst field's value from its source's: a year as a number (none past 89 for a birth), a ZIP3. */
+function derived(c: PhiClass, restrictedZip3?: readonly string[]): (v: unknown) => unknown {
+  switch (c.deid) {
+    case 'BIRTH_YEAR':
+      return (v) => (typeof v === 'string' && (ageOf(v) ?? 90) < 90 ? Number(v.slice(0, 4)) : null);
+    case 'YEAR':
+      return (v) => (typeof v === 'string' && /^\d{4}/.test(v) ? Number(v.slice(0, 4)) : null);
+    default:
+      return (v) => zip3(v as string | null, restrictedZip3);
+  }
+}
+
 /** Arguments that carry record ids (or cursors over them) into a subgraph. */
 const ID_ARGS = new Set(['id', 'patientId']);
 
@@ -68,9 +101,13 @@ export function deidMiddleware(
   classes: Map<string, PhiClass>,
   pseudonyms: Pseudonymizer,
   restrictedZip3?: readonly string[],
+  overrides: DeidOverrides = {},
 ): IMiddlewareFieldMap {
   const out: Record<string, Record<string, IMiddlewareFunction>> = {};
+  const fieldOf = (type: string, field: string) =>
+    (schema.getType(type) as GraphQLObjectType | undefined)?.getFields()[field];
   const output = (c: PhiClass): ((v: unknown, parent: unknown) => unknown) | undefined => {
+    if (c.from !== undefined) return derived(c, restrictedZip3);
     switch (c.deid) {
       case 'PSEUDONYM':
         return (v) => (typeof v === 'string' ? pseudonyms.pseudonym(v) : v);
@@ -89,19 +126,37 @@ export function deidMiddleware(
   for (const [key, c] of classes) {
     const [type, field] = key.split('.') as [string, string];
     const transform = output(c);
-    const removed = c.deid === 'REMOVE';
-    const fieldDef = (schema.getType(type) as GraphQLObjectType | undefined)?.getFields()[field];
+    // A renamed field is in the analyst schema under its new name only.
+    const removed = c.deid === 'REMOVE' || c.as !== undefined;
+    const fieldDef = fieldOf(type, field);
     const takesIds = fieldDef?.args.some((a) => ID_ARGS.has(a.name) || a.name === 'after') ?? false;
+    const override = overrides[key];
+    // The source's own resolver, as the subgraph wrote it (before any middleware wraps it).
+    const source = c.from !== undefined ? fieldOf(type, c.from)?.resolve : undefined;
+    const sourceName = c.from;
     // A kept field with no id arguments has nothing to de-identify: it is not wrapped at all.
-    if (!removed && !transform && !takesIds) continue;
+    if (!removed && !transform && !takesIds && !override) continue;
     (out[type] ??= {})[field] = (resolve, parent, args, ctx: PhiContext, info) => {
-      if (!ctx.identity?.deidentified) return resolve(parent, args, ctx, info);
+      if (!ctx.identity?.deidentified) {
+        // Analyst fields answer de-identified requests only (the clinical API does not show them).
+        if (sourceName !== undefined) return forbidden('Only in the de-identified schema');
+        return resolve(parent, args, ctx, info);
+      }
       if (removed) return forbidden('Not part of the de-identified schema');
-      const value = resolve(parent, revealArgs(args, pseudonyms), ctx, info);
+      if (override) return override(parent, ctx, info);
+      const value =
+        sourceName !== undefined
+          ? source
+            ? source(parent, {}, ctx, info)
+            : (parent as Record<string, unknown>)[sourceName]
+          : resolve(parent, revealArgs(args, pseudonyms), ctx, info);
       return transform
         ? after(value, (v) => (Array.isArray(v) ? v.map((x) => transform(x, parent)) : transform(v, parent)))
         : value;
     };
+  }
+  for (const key of Object.keys(overrides)) {
+    if (!classes.has(key)) throw new Error(`a de-identification override for ${key}, which the schema does not have`);
   }
   // Entity representations from the gateway carry pseudonymous keys.
   if (!schema.getQueryType()?.getFields()._entities) return out;

@@ -18,7 +18,7 @@ import { requestMetricsPlugin } from './request-metrics.js';
 import { clearOperationFastPath, operationAccessPlugin } from '../security/operation-access.js';
 import { policyShield } from '../security/shield.js';
 import { placeRows, rootArgumentsMiddleware } from '../audit-client/placement.js';
-import { deidMiddleware, maskingMiddleware } from '../phi/middleware.js';
+import { deidMiddleware, maskingMiddleware, uncoveredQuasiIdentifiers, type DeidOverrides } from '../phi/middleware.js';
 import { readPhiClasses, unclassifiedFields, type PhiClass } from '../phi/classification.js';
 import { databaseReady, StartupError } from '../db/database.js';
 import type { Pseudonymizer } from '../phi/deid.js';
@@ -47,6 +47,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   /** Record-id pseudonyms for de-identified requests. */
   pseudonyms: Pseudonymizer;
   restrictedZip3?: readonly string[];
+  /** De-identified fields served from elsewhere than their source (the patient subgraph's k-anonymous release). */
+  deidOverrides?: DeidOverrides;
   /** Builds the per-request context: fresh DataLoaders every time. */
   context: (info: RequestInfo) => TContext | Promise<TContext>;
   /** Note which row stands at which response path, for records built from the response (placeRows). */
@@ -101,7 +103,12 @@ export async function createSubgraphServer<TContext extends BaseContext>(
 ): Promise<SubgraphServer> {
   const base = buildSubgraphSchema([{ typeDefs: opts.typeDefs, resolvers: opts.resolvers as never }]);
   const { classes, problems } = readPhiClasses(base);
-  const unclassified = unclassifiedFields(base, classes).map((f) => `${f} has no @phi classification`);
+  const unclassified = [
+    ...unclassifiedFields(base, classes).map((f) => `${f} has no @phi classification`),
+    ...uncoveredQuasiIdentifiers(classes, opts.deidOverrides).map(
+      (f) => `${f} is a quasi-identifier the analyst schema shows outside the k-anonymous release`,
+    ),
+  ];
   if (problems.length + unclassified.length > 0)
     throw new StartupError(`invalid @phi classification: ${[...problems, ...unclassified].join('; ')}`);
   const maskable: ReadonlySet<string> = new Set([...classes].filter(([, c]) => c.mask !== undefined).map(([k]) => k));
@@ -112,7 +119,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   const schema = applyMiddleware(
     base,
     clearOperationFastPath(base),
-    deidMiddleware(base, classes, opts.pseudonyms, opts.restrictedZip3),
+    deidMiddleware(base, classes, opts.pseudonyms, opts.restrictedZip3, opts.deidOverrides),
     // Before the shield: a refused root field is still recorded against the record it named.
     ...(opts.placeRows ? [rootArgumentsMiddleware(base)] : []),
     policyShield(base, opts.policy, opts.logger),

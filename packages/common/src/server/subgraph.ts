@@ -15,6 +15,7 @@ import { loadDeidKey, Pseudonymizer } from '../phi/deid.js';
 import { accessFor, type Access } from '../security/access.js';
 import { remoteCareTeamCheck } from '../security/care-team-client.js';
 import type { Identity } from '../security/identity.js';
+import type { DeidOverrides } from '../phi/middleware.js';
 import { InternalTokenVerifier } from '../security/internal-token.js';
 import { devKeyPair, readPublicKey } from '../security/keys.js';
 import { RecordScope, type CareTeamCheck } from '../security/scope.js';
@@ -44,6 +45,8 @@ export interface SubgraphDeps<TConfig extends SubgraphConfig = SubgraphConfig> {
   sealing: Sealing | undefined;
   /** The service's metrics, served on /metrics: what build() starts may count there too. */
   metrics: ServiceMetrics;
+  /** Record-id pseudonyms for de-identified requests (the analyst's listing is ordered by them). */
+  pseudonyms: Pseudonymizer;
 }
 
 /** What a subgraph's `build` returns: its per-request context and whatever else it runs. */
@@ -58,6 +61,8 @@ export interface SubgraphParts<TContext extends BaseContext> {
   plugins?: ApolloServerPlugin<TContext>[];
   /** Closes every timer and connection `build` opened; runs after the server stops taking requests. */
   stop?: () => Promise<void>;
+  /** De-identified fields this subgraph serves from elsewhere than their source (its k-anonymous release). */
+  deidOverrides?: DeidOverrides;
 }
 
 /** What makes one subgraph: its contract, its tables, its settings and how it is built. */
@@ -101,6 +106,7 @@ export async function bootSubgraph<TContext extends BaseContext, TConfig extends
   const metrics = createMetrics(spec.name);
   const policy = RolePolicy.load(config.policyFile);
   const verifier = await internalVerifier(config);
+  const pseudonyms = new Pseudonymizer(loadDeidKey(config.deidKeyFile, config.database.dataDir));
   const sealing = spec.stores
     ? await openSealing(spec.stores, spec.schemaFile, config.keys, config.database.dataDir, logger)
     : undefined;
@@ -128,7 +134,7 @@ export async function bootSubgraph<TContext extends BaseContext, TConfig extends
   }
   let parts: SubgraphParts<TContext>;
   try {
-    parts = await spec.build({ db, config, policy, logger, verifier, sealing, metrics });
+    parts = await spec.build({ db, config, policy, logger, verifier, sealing, metrics, pseudonyms });
   } catch (err) {
     await db.destroy();
     await sealing?.close();
@@ -160,8 +166,9 @@ export async function bootSubgraph<TContext extends BaseContext, TConfig extends
       metrics,
       policy,
       verifier,
-      pseudonyms: new Pseudonymizer(loadDeidKey(config.deidKeyFile, config.database.dataDir)),
+      pseudonyms,
       restrictedZip3: config.restrictedZip3,
+      deidOverrides: parts.deidOverrides,
       introspection: config.nodeEnv !== 'production',
       routes: parts.routes,
       readiness,

@@ -402,8 +402,10 @@ export type ResolversParentTypes = {
 };
 
 export type PhiDirectiveArgs = {
+  as?: Maybe<Scalars['String']['input']>;
   category: Scalars['String']['input'];
   deid?: Maybe<Scalars['String']['input']>;
+  from?: Maybe<Scalars['String']['input']>;
   mask?: Maybe<Scalars['String']['input']>;
 };
 

@@ -26,7 +26,10 @@ export type CountCell = {
   __typename?: 'CountCell';
   /** null when withheld. */
   count?: Maybe<Scalars['Int']['output']>;
+  /** The keys joined by ' | '. */
   key: Scalars['String']['output'];
+  /** The cell's value on each dimension, in the table's order. */
+  keys: Array<Scalars['String']['output']>;
   suppressed: Scalars['Boolean']['output'];
 };
 
@@ -37,7 +40,9 @@ export type CountCell = {
 export type CountTable = {
   __typename?: 'CountTable';
   cells: Array<CountCell>;
+  /** The dimensions joined by ' x '. */
   dimension: Scalars['String']['output'];
+  dimensions: Array<Scalars['String']['output']>;
   suppressedCells: Scalars['Int']['output'];
   /** null when it would reveal a withheld cell. */
   total?: Maybe<Scalars['Int']['output']>;
@@ -214,8 +219,10 @@ export type ResolversParentTypes = {
 };
 
 export type PhiDirectiveArgs = {
+  as?: Maybe<Scalars['String']['input']>;
   category: Scalars['String']['input'];
   deid?: Maybe<Scalars['String']['input']>;
+  from?: Maybe<Scalars['String']['input']>;
   mask?: Maybe<Scalars['String']['input']>;
 };
 
@@ -230,12 +237,14 @@ export type CodeableConceptResolvers<ContextType = MedicationContext, ParentType
 export type CountCellResolvers<ContextType = MedicationContext, ParentType extends ResolversParentTypes['CountCell'] = ResolversParentTypes['CountCell']> = {
   count?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  keys?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type CountTableResolvers<ContextType = MedicationContext, ParentType extends ResolversParentTypes['CountTable'] = ResolversParentTypes['CountTable']> = {
   cells?: Resolver<Array<ResolversTypes['CountCell']>, ParentType, ContextType>;
   dimension?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dimensions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   suppressedCells?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   total?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };

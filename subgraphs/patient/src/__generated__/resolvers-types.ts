@@ -37,7 +37,10 @@ export type CountCell = {
   __typename?: 'CountCell';
   /** null when withheld. */
   count?: Maybe<Scalars['Int']['output']>;
+  /** The keys joined by ' | '. */
   key: Scalars['String']['output'];
+  /** The cell's value on each dimension, in the table's order. */
+  keys: Array<Scalars['String']['output']>;
   suppressed: Scalars['Boolean']['output'];
 };
 
@@ -48,7 +51,9 @@ export type CountCell = {
 export type CountTable = {
   __typename?: 'CountTable';
   cells: Array<CountCell>;
+  /** The dimensions joined by ' x '. */
   dimension: Scalars['String']['output'];
+  dimensions: Array<Scalars['String']['output']>;
   suppressedCells: Scalars['Int']['output'];
   /** null when it would reveal a withheld cell. */
   total?: Maybe<Scalars['Int']['output']>;
@@ -68,6 +73,41 @@ export type Coverage = {
   status?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * The analyst's row-level view as released now: k-anonymous over birth (year or age band), gender
+ * and geography (ZIP3 and state), by one generalisation for every record (full-domain, as ARX
+ * does), records in classes still smaller than k suppressed (not listed).
+ */
+export type DeidentificationReport = {
+  __typename?: 'DeidentificationReport';
+  /** Prosecutor risk averaged over released records. */
+  averageRisk: Scalars['Float']['output'];
+  /** YEAR, FIVE_YEAR_AGE_BAND, TEN_YEAR_AGE_BAND or WITHHELD. */
+  birth: Scalars['String']['output'];
+  /** When this release was computed (ISO 8601); it is reused for DEID_RELEASE_TTL_MS. */
+  computedAt: Scalars['String']['output'];
+  equivalenceClasses: Scalars['Int']['output'];
+  /** KEPT or WITHHELD. */
+  gender: Scalars['String']['output'];
+  /** Released records shown coarser than their finest Safe Harbor form. */
+  generalisedRecords: Scalars['Int']['output'];
+  generalisedShare: Scalars['Float']['output'];
+  /** ZIP3 (and state), STATE or WITHHELD. */
+  geography: Scalars['String']['output'];
+  /** Prosecutor risk (1 / class size): the highest over released records. */
+  highestRisk: Scalars['Float']['output'];
+  /** The k required (DEID_K). */
+  k: Scalars['Int']['output'];
+  /** The smallest class released: the k achieved; null when nothing is released. */
+  kAchieved?: Maybe<Scalars['Int']['output']>;
+  /** Every patient. */
+  records: Scalars['Int']['output'];
+  releasedRecords: Scalars['Int']['output'];
+  /** Left out of every analyst listing (classes smaller than k, and values that do not open). */
+  suppressedRecords: Scalars['Int']['output'];
+  suppressedShare: Scalars['Float']['output'];
+};
+
 export type HumanName = {
   __typename?: 'HumanName';
   family?: Maybe<Scalars['String']['output']>;
@@ -80,11 +120,18 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
-/** A person receiving care. Owned here; the medication and notes subgraphs extend it. */
+/**
+ * A person receiving care. Owned here; the medication and notes subgraphs extend it. On the analyst
+ * endpoint, id is a keyed pseudonym and birthYear, ageBand, gender and the address's state and zip3
+ * come from the k-anonymous release (null where it generalises them away).
+ */
 export type Patient = {
   __typename?: 'Patient';
   address?: Maybe<Address>;
-  /** Age in ten-year bands (0-9, 10-19, ... 80-89); every age over 89 is 90+. */
+  /**
+   * Age in ten-year bands (0-9, 10-19, ... 80-89); every age over 89 is 90+. On the analyst endpoint,
+   * the age reached this year, in the release's bands (five or ten years wide; null when withheld).
+   */
   ageBand?: Maybe<Scalars['String']['output']>;
   /** YYYY-MM-DD. */
   birthDate?: Maybe<Scalars['String']['output']>;
@@ -127,8 +174,18 @@ export type Practitioner = {
 
 export type Query = {
   __typename?: 'Query';
-  /** Patients counted by GENDER, AGE_BAND, ZIP3 or STATE, small cells withheld (analysts). */
+  /**
+   * Patients counted by one dimension, or cross-tabulated by several, of GENDER, AGE_BAND, ZIP3 and
+   * STATE (give dimension or dimensions). Small cells are withheld, with complementary suppression
+   * over every table of these dimensions at once, so no two answers undo each other (analysts).
+   */
   cohortCounts: CountTable;
+  /**
+   * How the analyst's row-level view is de-identified right now: k achieved, the generalisation,
+   * the share of records generalised and suppressed, and the re-identification risk (analysts and
+   * auditors).
+   */
+  deidentificationReport: DeidentificationReport;
   /**
    * The patients in the caller's scope whose SSN, phone or e-mail (exactly one of them) equals the
    * value given, normalised (digits of an SSN or phone; e-mail case and spaces), found through blind
@@ -146,7 +203,10 @@ export type Query = {
    * patient has it; outside the caller's scope, the same answers as patient(id).
    */
   patientByMrn?: Maybe<Patient>;
-  /** Patients in id order, a page at a time (first: 1..100, default 20). */
+  /**
+   * Patients in id order, a page at a time (first: 1..100, default 20). On the analyst endpoint:
+   * the k-anonymous release in pseudonym order (see deidentificationReport).
+   */
   patients: PatientConnection;
   /** One practitioner by id; null when no such practitioner exists. */
   practitioner?: Maybe<Practitioner>;
@@ -154,7 +214,8 @@ export type Query = {
 
 
 export type QueryCohortCountsArgs = {
-  dimension: Scalars['String']['input'];
+  dimension?: InputMaybe<Scalars['String']['input']>;
+  dimensions?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 
@@ -306,6 +367,8 @@ export type ResolversTypes = {
   CountTable: ResolverTypeWrapper<CountTable>;
   Coverage: ResolverTypeWrapper<CoverageRecord>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  DeidentificationReport: ResolverTypeWrapper<DeidentificationReport>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   HumanName: ResolverTypeWrapper<HumanName>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Patient: ResolverTypeWrapper<PatientRecord>;
@@ -327,6 +390,8 @@ export type ResolversParentTypes = {
   CountTable: CountTable;
   Coverage: CoverageRecord;
   ID: Scalars['ID']['output'];
+  DeidentificationReport: DeidentificationReport;
+  Float: Scalars['Float']['output'];
   HumanName: HumanName;
   PageInfo: PageInfo;
   Patient: PatientRecord;
@@ -339,8 +404,10 @@ export type ResolversParentTypes = {
 };
 
 export type PhiDirectiveArgs = {
+  as?: Maybe<Scalars['String']['input']>;
   category: Scalars['String']['input'];
   deid?: Maybe<Scalars['String']['input']>;
+  from?: Maybe<Scalars['String']['input']>;
   mask?: Maybe<Scalars['String']['input']>;
 };
 
@@ -362,12 +429,14 @@ export type CareTeamMemberResolvers<ContextType = PatientContext, ParentType ext
 export type CountCellResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['CountCell'] = ResolversParentTypes['CountCell']> = {
   count?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  keys?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   suppressed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type CountTableResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['CountTable'] = ResolversParentTypes['CountTable']> = {
   cells?: Resolver<Array<ResolversTypes['CountCell']>, ParentType, ContextType>;
   dimension?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dimensions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   suppressedCells?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   total?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
@@ -380,6 +449,24 @@ export type CoverageResolvers<ContextType = PatientContext, ParentType extends R
   period?: Resolver<ResolversTypes['Period'], ParentType, ContextType>;
   planName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type DeidentificationReportResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['DeidentificationReport'] = ResolversParentTypes['DeidentificationReport']> = {
+  averageRisk?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  birth?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  computedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  equivalenceClasses?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  gender?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  generalisedRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  generalisedShare?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  geography?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  highestRisk?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  k?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  kAchieved?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  records?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  releasedRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  suppressedRecords?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  suppressedShare?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type HumanNameResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['HumanName'] = ResolversParentTypes['HumanName']> = {
@@ -427,7 +514,8 @@ export type PractitionerResolvers<ContextType = PatientContext, ParentType exten
 };
 
 export type QueryResolvers<ContextType = PatientContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
-  cohortCounts?: Resolver<ResolversTypes['CountTable'], ParentType, ContextType, RequireFields<QueryCohortCountsArgs, 'dimension'>>;
+  cohortCounts?: Resolver<ResolversTypes['CountTable'], ParentType, ContextType, Partial<QueryCohortCountsArgs>>;
+  deidentificationReport?: Resolver<ResolversTypes['DeidentificationReport'], ParentType, ContextType>;
   findPatients?: Resolver<Array<ResolversTypes['Patient']>, ParentType, ContextType, Partial<QueryFindPatientsArgs>>;
   me?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
   patient?: Resolver<Maybe<ResolversTypes['Patient']>, ParentType, ContextType, RequireFields<QueryPatientArgs, 'id'>>;
@@ -451,6 +539,7 @@ export type Resolvers<ContextType = PatientContext> = {
   CountCell?: CountCellResolvers<ContextType>;
   CountTable?: CountTableResolvers<ContextType>;
   Coverage?: CoverageResolvers<ContextType>;
+  DeidentificationReport?: DeidentificationReportResolvers<ContextType>;
   HumanName?: HumanNameResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Patient?: PatientResolvers<ContextType>;

@@ -1,5 +1,6 @@
 import { ageBand, parseId } from '@ehr/common';
 import type { PatientResolvers } from '../__generated__/resolvers-types.js';
+import { PATIENT_OF } from '../deid/fields.js';
 
 export const Patient: PatientResolvers = {
   // async: a malformed key then fails only its own slot of _entities, not the whole batch.
@@ -8,6 +9,7 @@ export const Patient: PatientResolvers = {
   ageBand: (p) => ageBand(p.birthDate),
   // Read when selected, so a masked address (city and state) never opens the street or the ZIP.
   address: (p) => ({
+    [PATIENT_OF]: p.id,
     get line() {
       return p.addressLines;
     },

@@ -1,18 +1,16 @@
-import {
-  ageBand,
-  badInput,
-  decodeCursor,
-  forbidden,
-  parseFirst,
-  parseId,
-  SealedValueError,
-  suppressSmallCells,
-  zip3,
-} from '@ehr/common';
+import { badInput, decodeCursor, encodeCursor, forbidden, parseFirst, parseId } from '@ehr/common';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
+import type { PatientContext } from '../context.js';
+import { COHORT_DIMENSIONS } from '../deid/release.js';
+import type { PatientRecord } from '../entities/index.js';
 
 export const Query: QueryResolvers = {
-  patient: (_root, args, ctx) => ctx.loaders.patient.load(parseId(args.id)),
+  patient: async (_root, args, ctx) => {
+    const id = parseId(args.id);
+    // An analyst reaches only released patients: a suppressed one is not there at all.
+    if (ctx.identity.deidentified && !(await ctx.release()).release.released.has(id)) return null;
+    return ctx.loaders.patient.load(id);
+  },
   patientByMrn: async (_root, args, ctx) => {
     // Longer than any MRN: refused before any key is used (the value is never echoed).
     if (args.mrn.length > 64) throw badInput('Argument "mrn" is longer than 64 characters');
@@ -35,6 +33,7 @@ export const Query: QueryResolvers = {
   },
   practitioner: (_root, args, ctx) => ctx.loaders.practitioner.load(parseId(args.id)),
   patients: async (_root, args, ctx) => {
+    if (ctx.identity.deidentified) return releasedPage(ctx, parseFirst(args.first), decodeCursor(args.after));
     const page = await ctx.reads.page(parseFirst(args.first), decodeCursor(args.after));
     // The page was read within scope; prime the loader so _entities lookups for it cost nothing.
     for (const p of page.nodes) ctx.loaders.patient.prime(p.id, p);
@@ -46,35 +45,52 @@ export const Query: QueryResolvers = {
   },
   me: (_root, _args, ctx) => ctx.identity,
   cohortCounts: async (_root, args, ctx) => {
-    const keyOf = Object.hasOwn(DIMENSIONS, args.dimension)
-      ? DIMENSIONS[args.dimension as keyof typeof DIMENSIONS]
-      : undefined;
-    if (!keyOf) throw badInput(`Argument "dimension" must be one of ${Object.keys(DIMENSIONS).join(', ')}`);
-    const counts = new Map<string, number>();
-    let unreadable = 0;
-    for (const row of await ctx.reads.cohortColumns()) {
-      let key: string;
-      try {
-        key = keyOf(row, ctx.restrictedZip3) ?? 'unknown';
-      } catch (err) {
-        // A value that does not open (damaged, moved) is counted as such, a cell like any other
-        // (suppressed when small), instead of failing every count.
-        if (!(err instanceof SealedValueError)) throw err;
-        key = 'unreadable';
-        unreadable++;
-      }
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    if (unreadable > 0) ctx.logger.error({ unreadable, dimension: args.dimension }, 'cohort values do not open');
-    return suppressSmallCells(args.dimension, counts);
+    const dimensions = args.dimensions ?? (args.dimension != null ? [args.dimension] : []);
+    if ((args.dimension != null) === (args.dimensions != null))
+      throw badInput('Give exactly one of "dimension" or "dimensions"');
+    const known = COHORT_DIMENSIONS as readonly string[];
+    if (dimensions.length === 0 || dimensions.length > known.length || new Set(dimensions).size !== dimensions.length)
+      throw badInput(`Argument "dimensions" takes 1 to ${known.length} different dimensions`);
+    if (!dimensions.every((d) => known.includes(d))) throw badInput(`Dimensions must be among ${known.join(', ')}`);
+    return (await ctx.release()).cube.table(dimensions);
+  },
+  deidentificationReport: async (_root, _args, ctx) => {
+    const { release: r, computedAt } = await ctx.release();
+    const share = (n: number, of: number) => (of === 0 ? 0 : n / of);
+    return {
+      k: r.k,
+      kAchieved: r.smallestClass,
+      records: r.records,
+      releasedRecords: r.released.size,
+      suppressedRecords: r.suppressed,
+      suppressedShare: share(r.suppressed, r.records),
+      generalisedRecords: r.generalised,
+      generalisedShare: share(r.generalised, r.released.size),
+      ...r.generalisation,
+      equivalenceClasses: r.classes,
+      highestRisk: r.highestRisk,
+      averageRisk: r.averageRisk,
+      computedAt: computedAt.toISOString(),
+    };
   },
 };
 
-type Row = { birthDate: string | null; gender: string | null; postalCode: string | null; state: string | null };
-/** Every dimension is itself de-identified (age bands with 90+, ZIP3 with sparse areas as 000). */
-const DIMENSIONS = {
-  GENDER: (r: Row) => r.gender,
-  AGE_BAND: (r: Row) => ageBand(r.birthDate),
-  ZIP3: (r: Row, restricted?: readonly string[]) => zip3(r.postalCode, restricted),
-  STATE: (r: Row) => r.state,
-};
+/**
+ * The analyst's listing: a page of the k-anonymous release in pseudonym order, so that neither
+ * the order nor the cursors say anything about record ids. The rows are read through the
+ * request's reads as any listing is (scope, audit); the cursor's record id is the one the
+ * de-identification middleware revealed from its pseudonym.
+ */
+async function releasedPage(ctx: PatientContext, first: number, afterId: string | undefined) {
+  const snapshot = await ctx.release();
+  const { ids, hasNextPage } = ctx.releases.page(snapshot, first, afterId);
+  const rows = await ctx.reads.patients(ids);
+  const nodes = rows.filter((p): p is PatientRecord => p !== null && !(p instanceof Error));
+  for (const p of nodes) ctx.loaders.patient.prime(p.id, p);
+  const last = ids[ids.length - 1];
+  return {
+    nodes,
+    totalCount: snapshot.order.length,
+    pageInfo: { hasNextPage, endCursor: last ? encodeCursor(last) : null },
+  };
+}
