@@ -75,7 +75,7 @@ const rowKey = (r: Row) =>
     state: r.address?.state ?? null,
   });
 
-describe.each([
+describe.each<[string, Record<string, string>]>([
   ['the default suppression limit', {}],
   ['a 30% suppression limit (finer rows, more left out)', { DEID_MAX_SUPPRESSION: '0.3' }],
 ])(`the analyst's k-anonymous release, with %s (${usingMysql ? 'MySQL' : 'SQLite'})`, (_name, env) => {
@@ -107,9 +107,10 @@ describe.each([
     listingExtensions = [];
     let after: string | null = null;
     for (;;) {
-      const { body } = await ask<{
+      type Page = {
         patients: { nodes: Row[]; pageInfo: { hasNextPage: boolean; endCursor: string | null }; totalCount: number };
-      }>(
+      };
+      const { body }: { body: GqlBody<Page> } = await ask<Page>(
         `query ($after: String) { patients(first: 100, after: $after) {
           nodes { id birthYear ageBand gender address { state zip3 } } pageInfo { hasNextPage endCursor } totalCount } }`,
         { after },
@@ -191,7 +192,10 @@ describe.each([
     let concordant = 0;
     let discordant = 0;
     for (let i = 0; i < real.length; i++)
-      for (let j = i + 1; j < real.length; j++) real[i]! < real[j]! ? concordant++ : discordant++;
+      for (let j = i + 1; j < real.length; j++) {
+        if (real[i]! < real[j]!) concordant++;
+        else discordant++;
+      }
     const tau = (concordant - discordant) / (concordant + discordant);
     expect(Math.abs(tau)).toBeLessThan(0.2);
   });
@@ -343,11 +347,14 @@ describe(`the analyst schema names fields for what they hold (${usingMysql ? 'My
         }[];
       };
     }>;
-    return new Map(
+    return new Map<string, { type: string | undefined; description: string | null }>(
       body.data!.__schema.types.flatMap((t) =>
         (t.fields ?? []).map(
           (f) =>
-            [`${t.name}.${f.name}`, { type: f.type.name ?? f.type.ofType?.name, description: f.description }] as const,
+            [`${t.name}.${f.name}`, { type: f.type.name ?? f.type.ofType?.name, description: f.description }] as [
+              string,
+              { type: string | undefined; description: string | null },
+            ],
         ),
       ),
     );
@@ -364,7 +371,7 @@ describe(`the analyst schema names fields for what they hold (${usingMysql ? 'My
       ['MedicationRequest.authoredYear', 'Int'],
       ['ClinicalNote.authoredYear', 'Int'],
       ['Query.deidentificationReport', 'DeidentificationReport'],
-    ])
+    ] as const)
       expect([f, analyst.get(f)?.type]).toEqual([f, type]);
     for (const f of [
       'Patient.birthDate',
@@ -383,6 +390,17 @@ describe(`the analyst schema names fields for what they hold (${usingMysql ? 'My
     expect(clinical.has('Patient.birthDate')).toBe(true);
     for (const f of ['Patient.birthYear', 'Address.zip3', 'Period.startYear', 'MedicationRequest.authoredYear'])
       expect(clinical.has(f)).toBe(false);
+  });
+
+  it('gives auditors the risk report on /graphql, and refuses it to clinicians', async () => {
+    const auditor = await stack.query(
+      '{ deidentificationReport { k records suppressedRecords } }',
+      undefined,
+      'auditor-1',
+    );
+    expect(auditor.body).toMatchObject({ data: { deidentificationReport: { k: 11, records: 12 } } });
+    const physician = await stack.query('{ deidentificationReport { k } }', undefined, 'physician-1');
+    expect(JSON.stringify(physician.body)).toContain('FORBIDDEN');
   });
 
   it('refuses an analyst field on the clinical endpoint as a field it does not have', async () => {

@@ -63,6 +63,19 @@ describe('service configuration', () => {
       );
   });
 
+  it('takes k of at least 11 for the analyst release (smaller classes would recount withheld cells)', () => {
+    expect(loadSubgraphConfig('patient', {}).deidRelease).toEqual({ k: 11, maxSuppression: 0.05, ttlMs: 60_000 });
+    expect(loadSubgraphConfig('patient', { DEID_K: '25', DEID_MAX_SUPPRESSION: '0' }).deidRelease.k).toBe(25);
+    for (const [key, bad] of [
+      ['DEID_K', '10'],
+      ['DEID_K', '11.5'],
+      ['DEID_MAX_SUPPRESSION', '1.5'],
+      ['DEID_MAX_SUPPRESSION', '-0.1'],
+      ['DEID_RELEASE_TTL_MS', 'soon'],
+    ] as const)
+      expect(problemsOf(() => loadSubgraphConfig('patient', { [key]: bad })).join('\n')).toMatch(new RegExp(key));
+  });
+
   it("checks a service's own keys only: a gateway key set badly does not stop a subgraph", () => {
     expect(() => loadSubgraphConfig('medication', { QUERY_MAX_DEPTH: 'x', AUTH_JWKS_URL: 'nope' })).not.toThrow();
     expect(problemsOf(() => loadAuditConfig({ ANOMALY_FACTOR: '0', PATIENT_URL: 'ftp://x' })).join('\n')).toMatch(

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ageBand, maskValue, Pseudonymizer, suppressSmallCells, zip3 } from '@ehr/common';
 
 describe('masking styles', () => {
@@ -150,5 +150,15 @@ describe('small-cell suppression', () => {
       for (const c of t.cells) if (c.count !== null) expect(c.count).toBeGreaterThan(10);
       if (t.total !== null) expect(t.total).toBeGreaterThan(10);
     }
+  });
+});
+
+describe('pseudonyms in bulk', () => {
+  it('gives each id the pseudonym it gets alone', () => {
+    const p = new Pseudonymizer(randomBytes(32));
+    const ids = Array.from({ length: 50 }, () => randomUUID());
+    expect(p.pseudonyms(ids)).toEqual(ids.map((id) => p.pseudonym(id)));
+    expect(p.pseudonyms([])).toEqual([]);
+    expect(() => p.pseudonyms([ids[0]!, 'not-an-id'])).toThrow('not a record id');
   });
 });

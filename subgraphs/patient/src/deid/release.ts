@@ -100,8 +100,10 @@ export class PatientRelease {
       maxSuppression: this.settings.maxSuppression,
       year: now.getUTCFullYear(),
     });
-    const listed = [...release.released.keys()]
-      .map((id) => ({ id, pseudonym: this.pseudonyms.pseudonym(id) }))
+    const ids = [...release.released.keys()];
+    const names = this.pseudonyms.pseudonyms(ids);
+    const listed = ids
+      .map((id, i) => ({ id, pseudonym: names[i]! }))
       .sort((a, b) => (a.pseudonym < b.pseudonym ? -1 : a.pseudonym > b.pseudonym ? 1 : 0));
     const snapshot: ReleaseSnapshot = {
       release: { ...release, records: release.records + unreadable, suppressed: release.suppressed + unreadable },
