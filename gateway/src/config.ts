@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS, type QueryLimits } from './query-limits.js';
 import {
   auditShipIntervalMs,
   basePart,
@@ -41,7 +42,9 @@ export interface GatewaySettings {
   trustProxy: string | undefined;
   /** Requests per user per minute (429 beyond). */
   rateLimitPerMinute: number;
-  queryLimits: { maxDepth: number; maxFields: number; maxAliases: number };
+  /** Refused requests (bad or missing token, ...) per client address per minute before 429. */
+  authFailuresPerMinute: number;
+  queryLimits: QueryLimits;
 }
 
 export type GatewayConfig = ServiceConfig & GatewaySettings;
@@ -64,9 +67,13 @@ const gatewayPart = configPart(
       SESSION_IDLE_TIMEOUT_S: z.coerce.number().int().min(60).max(900).default(900),
       TRUST_PROXY: z.string().min(1).optional(),
       RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
-      QUERY_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(12),
-      QUERY_MAX_FIELDS: z.coerce.number().int().min(10).max(100_000).default(1500),
-      QUERY_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(40),
+      AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
+      QUERY_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(DEFAULT_LIMITS.maxDepth),
+      QUERY_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(DEFAULT_LIMITS.maxAliases),
+      QUERY_MAX_DIRECTIVES: z.coerce.number().int().min(0).max(1000).default(DEFAULT_LIMITS.maxDirectives),
+      QUERY_MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(DEFAULT_LIMITS.maxTokens),
+      QUERY_MAX_COST: z.coerce.number().int().min(10).max(1_000_000).default(DEFAULT_LIMITS.maxCost),
+      QUERY_MAX_DUPLICATE_FIELDS: z.coerce.number().int().min(0).max(1000).default(DEFAULT_LIMITS.maxDuplicateFields),
       INTERNAL_PRIVATE_KEY_FILE: emptyIsUnset(z.string().min(1)),
       AUDIT_INGEST_KEY_FILE: emptyIsUnset(z.string().min(1)),
       AUDIT_SHIP_INTERVAL_MS: auditShipIntervalMs,
@@ -99,10 +106,14 @@ const gatewayPart = configPart(
       redisUrl: text('REDIS_URL'),
       trustProxy: text('TRUST_PROXY'),
       rateLimitPerMinute: num('RATE_LIMIT_PER_MINUTE'),
+      authFailuresPerMinute: num('AUTH_FAILURES_PER_MINUTE'),
       queryLimits: {
         maxDepth: num('QUERY_MAX_DEPTH'),
-        maxFields: num('QUERY_MAX_FIELDS'),
         maxAliases: num('QUERY_MAX_ALIASES'),
+        maxDirectives: num('QUERY_MAX_DIRECTIVES'),
+        maxTokens: num('QUERY_MAX_TOKENS'),
+        maxCost: num('QUERY_MAX_COST'),
+        maxDuplicateFields: num('QUERY_MAX_DUPLICATE_FIELDS'),
       },
     };
   },

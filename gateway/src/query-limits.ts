@@ -1,68 +1,120 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type express from 'express';
 import {
   GraphQLError,
   Kind,
+  Lexer,
+  Source,
+  TokenKind,
   type ASTVisitor,
-  type FragmentDefinitionNode,
-  type SelectionSetNode,
   type ValidationContext,
+  type ValidationRule,
 } from 'graphql';
 
 export interface QueryLimits {
   /** Nesting of fields, fragments expanded. */
   maxDepth: number;
-  /** Fields selected in the whole operation, fragments expanded (a cost bound). */
-  maxFields: number;
   /** Aliased fields: aliases multiply work on one field. */
   maxAliases: number;
+  /** Directives in one operation. */
+  maxDirectives: number;
+  /** Lexical tokens in the document (checked while parsing, before any tree is built). */
+  maxTokens: number;
+  /** Static cost: objects 2, scalars 1, times 1.5 per level (GraphQL Armor's cost model). */
+  maxCost: number;
+  /** A field selected again in the same selection set: never needed, a known amplifier. */
+  maxDuplicateFields: number;
 }
 
-export const DEFAULT_LIMITS: QueryLimits = { maxDepth: 12, maxFields: 1500, maxAliases: 40 };
-
 /**
- * A validation rule that refuses operations too deep, too wide or too aliased before any
- * subgraph is asked: a malicious or careless query gets a clear 400, never a hang.
+ * Depth 8: the product's deepest own operation, a care-team list with each medication's
+ * prescriber's name (patients > nodes > medications > prescriber > name > family), is 6
+ * deep; 8 leaves room for one more relation while a patient > medications > patient > ...
+ * cycle is cut after three turns. The rest are GraphQL Armor's defaults, except aliases (the
+ * product's audit queries alias up to about 30 fields) and directives (graphql-cop overloads with
+ * ten).
  */
-export function queryLimitsRule(limits: QueryLimits = DEFAULT_LIMITS) {
+export const DEFAULT_LIMITS: QueryLimits = {
+  maxDepth: 8,
+  maxAliases: 40,
+  maxDirectives: 10,
+  maxTokens: 1000,
+  maxCost: 5000,
+  maxDuplicateFields: 10,
+};
+
+/** One message for every limit: which limit and where it lies is not for outside clients. */
+export const TOO_LARGE = 'The operation is too large or too complex for this service.';
+
+/** Counts fields selected twice under the same response key within one selection set. */
+function duplicateFieldsRule(max: number): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const d of context.getDocument().definitions)
-      if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    let duplicates = 0;
+    let reported = false;
     return {
-      OperationDefinition(op) {
-        let fields = 0;
-        let aliases = 0;
-        let deepest = 0;
-        const walk = (set: SelectionSetNode, depth: number, seen: Set<string>): void => {
-          for (const s of set.selections) {
-            if (fields > limits.maxFields) return;
-            if (s.kind === Kind.FIELD) {
-              fields++;
-              if (s.alias) aliases++;
-              deepest = Math.max(deepest, depth);
-              // Introspection (development only) nests type references deeply by design: not counted.
-              if (s.name.value.startsWith('__')) continue;
-              if (s.selectionSet && depth < limits.maxDepth + 1) walk(s.selectionSet, depth + 1, seen);
-            } else if (s.kind === Kind.INLINE_FRAGMENT) walk(s.selectionSet, depth, seen);
-            else {
-              const f = fragments.get(s.name.value);
-              // A fragment that spreads itself is invalid anyway; do not loop on it.
-              if (f && !seen.has(f.name.value)) walk(f.selectionSet, depth, new Set([...seen, f.name.value]));
-            }
-          }
-        };
-        walk(op.selectionSet, 1, new Set());
-        const problems = [
-          deepest > limits.maxDepth
-            ? `nests fields ${deepest > limits.maxDepth + 1 ? 'more than ' : ''}${Math.min(deepest, limits.maxDepth + 1)} deep (at most ${limits.maxDepth})`
-            : '',
-          fields > limits.maxFields ? `selects more than ${limits.maxFields} fields` : '',
-          aliases > limits.maxAliases ? `uses ${aliases} aliases (at most ${limits.maxAliases})` : '',
-        ].filter(Boolean);
-        if (problems.length > 0)
-          context.reportError(
-            new GraphQLError(`The operation is too large: it ${problems.join(', ')}`, { nodes: [op] }),
-          );
+      SelectionSet(set) {
+        const keys = new Set<string>();
+        for (const s of set.selections) {
+          if (s.kind !== Kind.FIELD) continue;
+          const key = s.alias?.value ?? s.name.value;
+          if (keys.has(key)) duplicates++;
+          keys.add(key);
+        }
+        if (duplicates > max && !reported) {
+          reported = true;
+          context.reportError(new GraphQLError(TOO_LARGE, { nodes: [set] }));
+        }
       },
     };
+  };
+}
+
+/**
+ * The operation limits of an endpoint: GraphQL Armor's depth, alias, directive, token and cost
+ * limits, and the duplicate-field limit it lacks. Every refusal happens before any subgraph is
+ * asked and says the same thing. In production, field suggestions are blocked too.
+ */
+export function queryProtection<TContext extends BaseContext>(
+  limits: QueryLimits,
+  production: boolean,
+): { validationRules: ValidationRule[]; plugins: ApolloServerPlugin<TContext>[] } {
+  const common = { exposeLimits: false, errorMessage: TOO_LARGE };
+  const armor = new ApolloArmor({
+    maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...common },
+    // Armor lets __typename be aliased without limit by default; graphql-cop overloads exactly that.
+    maxAliases: { n: limits.maxAliases, allowList: [], ...common },
+    maxDirectives: { n: limits.maxDirectives, ...common },
+    // Armor's token limit throws from a plugin hook, which Apollo answers with a 500; the
+    // gateway counts tokens in front of Apollo instead (tokenLimit below).
+    maxTokens: { enabled: false },
+    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, ...common },
+    blockFieldSuggestion: { enabled: production, mask: '' },
+  }).protect();
+  return {
+    validationRules: [...armor.validationRules, duplicateFieldsRule(limits.maxDuplicateFields)] as ValidationRule[],
+    plugins: armor.plugins as ApolloServerPlugin<TContext>[],
+  };
+}
+
+/**
+ * Refuses a document of more than `max` lexical tokens before Apollo parses it (400, the same
+ * message as every limit): counting stops at max + 1, so a huge document costs no more than that.
+ * A document that does not lex is left to Apollo's parser and its own error.
+ */
+export function tokenLimit(max: number, onRefused: (req: express.Request) => void): express.RequestHandler {
+  return (req, res, next) => {
+    const query = (req.body as { query?: unknown } | undefined)?.query;
+    if (typeof query !== 'string') return next();
+    let count = 0;
+    try {
+      const lexer = new Lexer(new Source(query));
+      while (lexer.advance().kind !== TokenKind.EOF) if (++count > max) break;
+    } catch {
+      return next();
+    }
+    if (count <= max) return next();
+    onRefused(req);
+    res.status(400).json({ errors: [{ message: TOO_LARGE, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] });
   };
 }

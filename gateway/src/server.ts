@@ -36,7 +36,7 @@ import { GrantLookup } from './grants.js';
 import { checkSubgraphs } from './readiness.js';
 import { sessionPlugin } from './session-plugin.js';
 import { SubgraphSource } from './subgraph-source.js';
-import { queryLimitsRule } from './query-limits.js';
+import { queryProtection, tokenLimit } from './query-limits.js';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.js';
 import { readSupergraph } from './supergraph.js';
 
@@ -96,7 +96,8 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     (config.redisUrl
       ? new RedisRateLimiter(config.redisUrl, config.rateLimitPerMinute)
       : new MemoryRateLimiter(config.rateLimitPerMinute));
-  const validationRules = [queryLimitsRule(config.queryLimits)];
+  const production = config.nodeEnv === 'production';
+  const protection = queryProtection<GatewayContext>(config.queryLimits, production);
   const disabled = new DisabledAccounts(config.subgraphUrls.audit, signer, logger, 2000, peers.fetch);
   // Refusals are security events: recorded through the same durable path as every access record.
   const shipper = new AuditShipper({
@@ -136,12 +137,15 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       gateway: over,
       introspection: config.nodeEnv !== 'production',
       includeStacktraceInErrorResponses: false,
-      formatError: gatewayFormatError(logger),
+      formatError: gatewayFormatError(logger, !production),
       // runMain stops the service on SIGTERM/SIGINT (the audit journal drains first); Apollo's own
       // handler would stop it and re-raise the signal, killing the process before the drain.
       stopOnTerminationSignals: false,
-      validationRules,
+      validationRules: protection.validationRules,
+      // Batches multiply every limit by their length: one operation per request.
+      allowBatchedHttpRequests: false,
       plugins: [
+        ...protection.plugins,
         ApolloServerPluginInlineTraceDisabled(),
         requestMetricsPlugin(metricsName, metrics),
         refusedOperationsPlugin(),
@@ -169,6 +173,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const refusedHook = (req: express.Request, auth: Authenticated) => (code: string) =>
     refusals.record(req, code, { sub: auth.claims.sub, roles: auth.claims.roles });
 
+  const tokens = tokenLimit(config.queryLimits.maxTokens, (req) =>
+    refusals.record(req, 'GRAPHQL_VALIDATION_FAILED', (req.res?.locals.auth as Authenticated | undefined)?.claims),
+  );
   const app = express();
   app.disable('x-powered-by');
   // Behind a load balancer, the client address audit records carry comes from X-Forwarded-For,
@@ -199,6 +206,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     // Analysts work on the de-identified endpoint only.
     front((roles) => roles.some((r) => r !== 'analyst')),
     express.json({ limit: '256kb' }),
+    tokens,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const auth = res.locals.auth as Authenticated;
@@ -220,6 +228,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     '/analytics/graphql',
     front((roles) => roles.includes('analyst')),
     express.json({ limit: '256kb' }),
+    tokens,
     expressMiddleware(analytics, {
       // Only the analyst role travels, and the subgraphs are told to de-identify everything.
       context: async ({ req, res }) => {
