@@ -28,19 +28,22 @@ export interface QueryLimits {
 }
 
 /**
- * Depth 8: the product's deepest own operation, a care-team list with each medication's
- * prescriber's name (patients > nodes > medications > prescriber > name > family), is 6
- * deep; 8 leaves room for one more relation while a patient > medications > patient > ...
- * cycle is cut after three turns. The rest are GraphQL Armor's defaults, except aliases (the
- * product's audit queries alias up to about 30 fields) and directives (graphql-cop overloads with
- * ten).
+ * Measured on the product's own operations (Armor's static cost: objects 2, scalars 1, x1.5 per
+ * level, so nesting weighs most): the physician's chart of one patient is 6 deep and costs 196;
+ * the care-team list of 50 with each medication's prescriber's name (patients > nodes >
+ * medications > prescriber > name > family) is 6 deep and costs 4,398, near Armor's default of
+ * 5,000; an analyst selecting every field three levels down costs about 14,000. Depth 8 leaves
+ * room for one more relation while a patient > medications > patient > ... cycle is cut after
+ * three turns; cost 20,000 leaves four times the list. Aliases 40 (the audit queries alias up
+ * to about 30 fields), directives 10 (graphql-cop overloads with ten), tokens 1,000 (the largest
+ * product operation has about 170).
  */
 export const DEFAULT_LIMITS: QueryLimits = {
   maxDepth: 8,
   maxAliases: 40,
   maxDirectives: 10,
   maxTokens: 1000,
-  maxCost: 5000,
+  maxCost: 20_000,
   maxDuplicateFields: 10,
 };
 

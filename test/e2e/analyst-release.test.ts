@@ -1,4 +1,6 @@
-import { ageBand, loadDeidKey, Pseudonymizer, zip3 } from '@ehr/common';
+import { loadDeidKey, Pseudonymizer, zip3 } from '@ehr/common';
+import { DIMENSION_DOMAINS } from '../../subgraphs/patient/src/deid/dimensions';
+import { attack, type PublishedTable } from '../helpers/suppression-attacker';
 import type { SeedData } from '../../tools/src/seed/generate';
 import { usingMysql } from '../helpers/database';
 import { startStack, type Stack } from '../helpers/stack';
@@ -42,6 +44,24 @@ interface GqlBody<T> {
 }
 
 const K = 11;
+const COHORT = ['GENDER', 'AGE_BAND', 'ZIP3', 'STATE'];
+const DOMAINS = Object.fromEntries(DIMENSION_DOMAINS.map((d) => [d.name, [...d.domain!]]));
+
+/** A seeded patient's cohort values, as the analyst counts are defined (ages from the year alone). */
+function cohortOf(p: SeedData['patients'][number]): string[] {
+  const age = YEAR - Number(p.birthDate.slice(0, 4));
+  const band = age >= 90 ? '90+' : `${Math.floor(age / 10) * 10}-${Math.floor(age / 10) * 10 + 9}`;
+  const state = DOMAINS.STATE!.includes(p.state) ? p.state : 'other';
+  return [p.gender, band, zip3(p.postalCode)!, state];
+}
+
+/** A row's ten-year band, from the five- or ten-year band the release shows. */
+function tenYearBand(band: string | null): string {
+  if (band === null) return 'unknown';
+  if (band === '90+') return band;
+  const low = Math.floor(Number(band.split('-')[0]) / 10) * 10;
+  return `${low}-${low + 9}`;
+}
 const YEAR = new Date().getUTCFullYear();
 const REPORT = `{ deidentificationReport { k kAchieved records releasedRecords suppressedRecords generalisedRecords
   birth geography gender equivalenceClasses highestRisk averageRisk } }`;
@@ -151,33 +171,124 @@ describe.each<[string, Record<string, string>]>([
     }
   });
 
-  it('defeats the recount attack: no value counted from rows gives a cell the aggregates withhold', async () => {
-    const dims: [string, (r: Row) => string | null][] = [
-      ['GENDER', (r) => r.gender],
-      ['ZIP3', (r) => r.address?.zip3 ?? null],
-      ['STATE', (r) => r.address?.state ?? null],
-    ];
-    for (const [dimension, value] of dims) {
-      const { body } = await ask<{ cohortCounts: { cells: Cell[] } }>(
-        `{ cohortCounts(dimension: "${dimension}") { cells { keys count suppressed } } }`,
+  it('defeats the recount attack: rows and every published table together pin down no withheld cell', async () => {
+    const pseudonyms = new Pseudonymizer(loadDeidKey(undefined, stack.db.config.dataDir));
+    const released = new Set(rows.map((r) => pseudonyms.reveal(r.id)));
+    // Every table the endpoint offers, as an outsider collects them.
+    const subsets: string[][] = [[]];
+    for (const d of COHORT) for (const sub of [...subsets]) subsets.push([...sub, d]);
+    const published: PublishedTable[] = [];
+    for (const dims of subsets.filter((d) => d.length > 0)) {
+      const { body } = await ask<{ cohortCounts: PublishedTable }>(
+        `query ($d: [String!]) { cohortCounts(dimensions: $d) { dimensions cells { keys count } total } }`,
+        { d: dims },
       );
-      const fromRows = new Map<string, number>();
-      for (const r of rows) {
-        const v = value(r);
-        if (v !== null) fromRows.set(v, (fromRows.get(v) ?? 0) + 1);
-      }
-      // Every value visible in rows is seen at least k times, so no count from 1 to 10 comes out of them ...
-      for (const n of fromRows.values()) expect(n).toBeGreaterThanOrEqual(K);
-      // ... and a value the aggregates withhold as small is not in the rows at all.
-      const truth = new Map<string, number>();
-      for (const p of data.patients) {
-        const v = dimension === 'GENDER' ? p.gender : dimension === 'STATE' ? p.state : zip3(p.postalCode)!;
-        truth.set(v, (truth.get(v) ?? 0) + 1);
-      }
-      for (const c of body.data!.cohortCounts.cells.filter((x) => x.suppressed)) {
-        if (truth.get(c.keys[0]!)! <= 10) expect(fromRows.get(c.keys[0]!) ?? 0).toBe(0);
+      if (body.errors?.[0]?.extensions?.code === 'BAD_USER_INPUT') continue; // too many cells: not offered
+      expect(body.errors).toBeUndefined();
+      published.push(body.data!.cohortCounts);
+    }
+    expect(published.length).toBeGreaterThanOrEqual(10);
+    // The truth, from the seed, and which cells hold a suppressed patient.
+    const cells = new Map<string, { n: number; suppressed: boolean }>();
+    for (const p of data.patients) {
+      const v = cohortOf(p);
+      for (const dims of subsets.filter((d) => d.length > 0)) {
+        const key = `${dims.join(',')}=${dims.map((d) => v[COHORT.indexOf(d)]).join('|')}`;
+        const c = cells.get(key) ?? { n: 0, suppressed: false };
+        c.n++;
+        c.suppressed ||= !released.has(p.id);
+        cells.set(key, c);
       }
     }
+    // What the rows show, as lower bounds on every cell over the dimensions they show.
+    const visible = (d: string) =>
+      d === 'GENDER'
+        ? report.gender === 'KEPT'
+        : d === 'AGE_BAND'
+          ? report.birth !== 'WITHHELD'
+          : d === 'ZIP3'
+            ? report.geography === 'ZIP3'
+            : report.geography !== 'WITHHELD';
+    const rowValue = (r: Row, d: string) => {
+      if (d === 'GENDER') return r.gender ?? 'unknown';
+      if (d === 'AGE_BAND') return tenYearBand(r.ageBand);
+      if (d === 'ZIP3') return r.address?.zip3 ?? 'unknown';
+      return r.address?.state ?? 'unknown';
+    };
+    const fromRows = new Map<string, number>();
+    for (const r of rows) {
+      for (const dims of subsets.filter((d) => d.length > 0 && d.every(visible))) {
+        const key = `${dims.join(',')}=${dims.map((d) => rowValue(r, d)).join('|')}`;
+        fromRows.set(key, (fromRows.get(key) ?? 0) + 1);
+      }
+    }
+    const result = attack(
+      COHORT,
+      DOMAINS,
+      published,
+      (dims, values) => fromRows.get(`${dims.join(',')}=${values.join('|')}`) ?? 0,
+    );
+    const listed = new Set(
+      published.flatMap((t) => t.cells.map((c) => `${t.dimensions.join(',')}=${c.keys.join('|')}`)),
+    );
+    let withheld = 0;
+    for (const [key, { n, suppressed }] of cells) {
+      if (listed.has(key)) {
+        expect(n).toBeGreaterThan(10);
+        continue;
+      }
+      const [dimText, valueText] = key.split('=') as [string, string];
+      const dims = dimText.split(',');
+      if (!published.some((t) => t.dimensions.join(',') === dimText)) continue;
+      // A withheld cell that holds a suppressed patient is never pinned down.
+      if (!suppressed) continue;
+      withheld++;
+      const [lo, hi] = result.bounds(dims, valueText.split('|'));
+      expect([key, n, lo === hi]).toEqual([key, n, false]);
+    }
+    expect(withheld).toBeGreaterThan(0);
+  });
+
+  it('shows in rows no medication code or note type that the counts withhold', async () => {
+    const { body } = await ask<{ medicationCounts: { cells: Cell[] }; noteTypeCounts: { cells: Cell[] } }>(
+      '{ medicationCounts { cells { keys count } } noteTypeCounts { cells { keys count } } }',
+    );
+    const codes = new Set(body.data!.medicationCounts.cells.map((c) => c.keys[0]));
+    const types = new Set(body.data!.noteTypeCounts.cells.map((c) => c.keys[0]));
+    const seen = { codes: new Set<string>(), types: new Set<string>(), hidden: 0 };
+    let after: string | null = null;
+    for (;;) {
+      type Page = {
+        patients: {
+          nodes: {
+            medications: { medication: { code: string | null; display: string | null } | null }[];
+            notes: { type: string | null }[];
+          }[];
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        };
+      };
+      const page: { body: GqlBody<Page> } = await ask<Page>(
+        `query ($after: String) { patients(first: 100, after: $after) {
+          nodes { medications { medication { code display } } notes { type } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
+      for (const p of page.body.data!.patients.nodes) {
+        for (const m of p.medications) {
+          if (m.medication?.code) seen.codes.add(m.medication.code);
+          else seen.hidden++;
+          if (!m.medication?.code) expect(m.medication?.display ?? null).toBeNull();
+        }
+        for (const n of p.notes) if (n.type) seen.types.add(n.type);
+      }
+      if (!page.body.data!.patients.pageInfo.hasNextPage) break;
+      after = page.body.data!.patients.pageInfo.endCursor;
+    }
+    for (const c of seen.codes) expect([c, codes.has(c)]).toEqual([c, true]);
+    for (const t of seen.types) expect([t, types.has(t)]).toEqual([t, true]);
+    // The seed has rare codes: some medications are shown without theirs.
+    const byCode = new Map<string, number>();
+    for (const m of data.medications) byCode.set(m.code, (byCode.get(m.code) ?? 0) + 1);
+    if ([...byCode.values()].some((n) => n <= 10)) expect(seen.hidden).toBeGreaterThan(0);
   });
 
   it('defeats the ordering attack: listings run in pseudonym order, and their order says nothing of real ids', () => {
@@ -260,44 +371,26 @@ describe.each<[string, Record<string, string>]>([
     }
   });
 
-  it('cross-tabulates with every count from 1 to 10 withheld and no withheld cell recoverable from a published margin', async () => {
-    const { body } = await ask<{ cohortCounts: { cells: Cell[]; total: number | null } }>(
-      '{ cohortCounts(dimensions: ["GENDER", "AGE_BAND"]) { cells { keys count suppressed } total } }',
+  it('cross-tabulates true counts over 10, listing no cell it withholds, and says which crosses are too fine', async () => {
+    const { body } = await ask<{ cohortCounts: { cells: Cell[]; total: number | null; suppressedCells: number } }>(
+      '{ cohortCounts(dimensions: ["GENDER", "AGE_BAND"]) { cells { keys count suppressed } total suppressedCells } }',
     );
-    const margins = async (d: string) =>
-      new Map(
-        (
-          await ask<{ cohortCounts: { cells: Cell[] } }>(`{ cohortCounts(dimension: "${d}") { cells { keys count } } }`)
-        ).body.data!.cohortCounts.cells.map((c) => [c.keys[0]!, c.count]),
-      );
-    const byGender = await margins('GENDER');
-    const byBand = await margins('AGE_BAND');
     const truth = new Map<string, number>();
     for (const p of data.patients) {
-      const band = ageBand(p.birthDate)!;
-      truth.set(`${p.gender}|${band}`, (truth.get(`${p.gender}|${band}`) ?? 0) + 1);
+      const v = cohortOf(p);
+      truth.set(`${v[0]}|${v[1]}`, (truth.get(`${v[0]}|${v[1]}`) ?? 0) + 1);
     }
-    const cells = body.data!.cohortCounts.cells;
-    for (const c of cells) {
-      if (c.count !== null) {
-        expect(c.count).toBeGreaterThan(10);
-        expect(c.count).toBe(truth.get(c.keys.join('|')));
-      }
+    const t = body.data!.cohortCounts;
+    for (const c of t.cells) {
+      expect(c.suppressed).toBe(false);
+      expect(c.count).toBeGreaterThan(10);
+      expect(c.count).toBe(truth.get(c.keys.join('|')));
     }
-    // Along each line, with its margin published: the withheld cells are none, or two or more holding over 10.
-    for (const [slot, margin] of [
-      [0, byGender],
-      [1, byBand],
-    ] as const) {
-      const lines = new Map<string, Cell[]>();
-      for (const c of cells) lines.set(c.keys[slot]!, [...(lines.get(c.keys[slot]!) ?? []), c]);
-      for (const [value, line] of lines) {
-        if (margin.get(value) == null) continue;
-        const held = line.filter((c) => c.suppressed);
-        const heldTrue = held.reduce((s, c) => s + truth.get(c.keys.join('|'))!, 0);
-        expect(held.length === 0 || (held.length >= 2 && heldTrue > 10)).toBe(true);
-      }
-    }
+    // Every cell of the table (5 genders x 12 bands) is listed or counted as not published.
+    expect(t.cells.length + t.suppressedCells).toBe(DOMAINS.GENDER!.length * DOMAINS.AGE_BAND!.length);
+    // ZIP3 crosses with one small dimension at most: the rest would be tables of 50,000 cells.
+    const fine = await ask('{ cohortCounts(dimensions: ["ZIP3", "STATE"]) { total } }');
+    expect(fine.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('refuses bad cross-tabulations with a clear error that echoes nothing', async () => {

@@ -7,6 +7,7 @@ import {
   type SubgraphSpec,
 } from '@ehr/common';
 import { createContextFactory, type MedicationContext } from './context.js';
+import { rareCodesWithheld } from './deid.js';
 import { entities } from './entities/index.js';
 import { stores } from './entities/stores.js';
 import { migrations } from './migrations/index.js';
@@ -22,7 +23,7 @@ export const medicationSubgraph: SubgraphSpec<MedicationContext> = {
   loadConfig: (env) => loadSubgraphConfig('medication', env),
   recordsAccess: true,
   aggregateFields: ['medicationCounts'],
-  build: (deps) => ({ context: createContextFactory(deps) }),
+  build: (deps) => ({ context: createContextFactory(deps), deidOverrides: rareCodesWithheld }),
 };
 
 /** Builds the medication subgraph on its own database; tests and main() both start here. */

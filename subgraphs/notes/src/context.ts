@@ -1,4 +1,11 @@
-import { loadStateKey, sealState, type BaseSubgraphContext, type SubgraphDeps } from '@ehr/common';
+import {
+  loadStateKey,
+  sealState,
+  suppressSmallCells,
+  type BaseSubgraphContext,
+  type CountTable,
+  type SubgraphDeps,
+} from '@ehr/common';
 import DataLoader from 'dataloader';
 import type { NotesConfig } from './config.js';
 import type { ClinicalNoteRecord } from './entities/index.js';
@@ -10,6 +17,8 @@ export interface NotesContext extends BaseSubgraphContext {
   reads: NotesReads;
   /** Seals a record's new state for the audit record `recordId` (crypto/envelope.ts, bound to it). */
   sealState: (state: unknown, recordId: string) => string;
+  /** The note types noteTypeCounts publishes now (once per request): analysts see no other type in rows. */
+  publishedTypes: () => Promise<ReadonlySet<string>>;
   loaders: {
     /** Scope-checked by the row's patient; a note type the role may not read is FORBIDDEN. */
     note: DataLoader<string, ClinicalNoteRecord | null>;
@@ -23,9 +32,11 @@ export function createContextFactory({ db, config }: SubgraphDeps<NotesConfig>) 
   const stateKey = loadStateKey(config.auditStateKeyFile, config.database.dataDir);
   return (base: BaseSubgraphContext): NotesContext => {
     const reads = repo.forRequest(base);
+    let published: Promise<ReadonlySet<string>> | undefined;
     return {
       ...base,
       reads,
+      publishedTypes: () => (published ??= publishedNoteTypes(reads, base)),
       sealState: (state, recordId) => sealState(stateKey, state, recordId, 'after_state'),
       loaders: {
         note: new DataLoader((ids) => reads.byIds(ids)),
@@ -33,4 +44,14 @@ export function createContextFactory({ db, config }: SubgraphDeps<NotesConfig>) 
       },
     };
   };
+}
+
+/** Notes counted by type, suppressed: only the types the caller may read are counted at all. */
+export async function noteTypeTable(reads: NotesReads, base: Pick<BaseSubgraphContext, 'access'>): Promise<CountTable> {
+  const counts = new Map([...(await reads.countsByType())].filter(([type]) => base.access.noteType(type) === 'clear'));
+  return suppressSmallCells('NOTE_TYPE', counts);
+}
+
+async function publishedNoteTypes(reads: NotesReads, base: Pick<BaseSubgraphContext, 'access'>) {
+  return new Set((await noteTypeTable(reads, base)).cells.map((c) => c.key));
 }

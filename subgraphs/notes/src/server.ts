@@ -17,7 +17,16 @@ export const notesSubgraph: SubgraphSpec<NotesContext, NotesConfig> = {
   loadConfig: loadNotesConfig,
   recordsAccess: true,
   aggregateFields: ['noteTypeCounts'],
-  build: (deps) => ({ context: createContextFactory(deps) }),
+  build: (deps) => ({
+    context: createContextFactory(deps),
+    // For analysts, a note type noteTypeCounts withholds is not shown in rows either (they would recount it).
+    deidOverrides: {
+      'ClinicalNote.type': async (parent, ctx) => {
+        const type = (parent as { type?: string | null }).type;
+        return type && (await (ctx as NotesContext).publishedTypes()).has(type) ? type : null;
+      },
+    },
+  }),
 };
 
 /** Builds the notes subgraph on its own database; tests and main() both start here. */

@@ -37,6 +37,7 @@ export const patientSubgraph: SubgraphSpec<PatientContext> = {
     return {
       context: createContextFactory(deps, repo, releases),
       deidOverrides: releaseOverrides,
+      releaseGoverns: ['Patient', 'Address'],
       plugins: [deidentificationExtension()],
       // It answers care-team questions from its own table, for itself and (over HTTP) the others.
       careTeamCheck: (practitionerId, patientIds) => repo.careTeamMembership(practitionerId, patientIds),

@@ -61,16 +61,19 @@ export function maskingMiddleware(classes: Map<string, PhiClass>): IMiddlewareFi
 export type DeidOverrides = Record<string, (parent: unknown, ctx: unknown, info: GraphQLResolveInfo) => unknown>;
 
 /**
- * The quasi-identifiers the analyst schema shows on a type whose de-identified values come from
- * elsewhere (overrides) but that have no override: one of them would leave ungeneralised,
- * beside the k-anonymous ones, and undo them. A subgraph refuses to start with any.
+ * The quasi-identifiers the analyst schema shows on the types a subgraph serves from its
+ * k-anonymous release (`governed`) that have no override: one of them would leave
+ * ungeneralised, beside the k-anonymous ones, and undo them. A subgraph refuses to start with any.
  */
-export function uncoveredQuasiIdentifiers(classes: Map<string, PhiClass>, overrides: DeidOverrides = {}): string[] {
-  const types = new Set(Object.keys(overrides).map((k) => k.split('.')[0]));
+export function uncoveredQuasiIdentifiers(
+  classes: Map<string, PhiClass>,
+  overrides: DeidOverrides = {},
+  governed: readonly string[] = [],
+): string[] {
   return [...classes]
     .filter(([key, c]) => {
       const shown = c.from !== undefined || (c.as === undefined && c.deid !== 'REMOVE');
-      return types.has(key.split('.')[0]) && c.category === 'QUASI_IDENTIFIER' && shown && !overrides[key];
+      return governed.includes(key.split('.')[0]!) && c.category === 'QUASI_IDENTIFIER' && shown && !overrides[key];
     })
     .map(([key]) => key);
 }

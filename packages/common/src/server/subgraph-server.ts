@@ -49,6 +49,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   restrictedZip3?: readonly string[];
   /** De-identified fields served from elsewhere than their source (the patient subgraph's k-anonymous release). */
   deidOverrides?: DeidOverrides;
+  /** Types whose de-identified quasi-identifiers must all come from deidOverrides (a release). */
+  releaseGoverns?: readonly string[];
   /** Builds the per-request context: fresh DataLoaders every time. */
   context: (info: RequestInfo) => TContext | Promise<TContext>;
   /** Note which row stands at which response path, for records built from the response (placeRows). */
@@ -105,7 +107,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   const { classes, problems } = readPhiClasses(base);
   const unclassified = [
     ...unclassifiedFields(base, classes).map((f) => `${f} has no @phi classification`),
-    ...uncoveredQuasiIdentifiers(classes, opts.deidOverrides).map(
+    ...uncoveredQuasiIdentifiers(classes, opts.deidOverrides, opts.releaseGoverns).map(
       (f) => `${f} is a quasi-identifier the analyst schema shows outside the k-anonymous release`,
     ),
   ];

@@ -63,6 +63,8 @@ export interface SubgraphParts<TContext extends BaseContext> {
   stop?: () => Promise<void>;
   /** De-identified fields this subgraph serves from elsewhere than their source (its k-anonymous release). */
   deidOverrides?: DeidOverrides;
+  /** Types whose de-identified quasi-identifiers must all come from deidOverrides (a release). */
+  releaseGoverns?: readonly string[];
 }
 
 /** What makes one subgraph: its contract, its tables, its settings and how it is built. */
@@ -169,6 +171,7 @@ export async function bootSubgraph<TContext extends BaseContext, TConfig extends
       pseudonyms,
       restrictedZip3: config.restrictedZip3,
       deidOverrides: parts.deidOverrides,
+      releaseGoverns: parts.releaseGoverns,
       introspection: config.nodeEnv !== 'production',
       routes: parts.routes,
       readiness,

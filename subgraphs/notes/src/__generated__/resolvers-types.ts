@@ -30,12 +30,13 @@ export type ClinicalNote = {
 
 export type CountCell = {
   __typename?: 'CountCell';
-  /** null when withheld. */
+  /** Never null: withheld cells are not listed. */
   count?: Maybe<Scalars['Int']['output']>;
   /** The keys joined by ' | '. */
   key: Scalars['String']['output'];
   /** The cell's value on each dimension, in the table's order. */
   keys: Array<Scalars['String']['output']>;
+  /** Always false: a withheld cell is not listed, so that withheld and empty cells look the same. */
   suppressed: Scalars['Boolean']['output'];
 };
 
@@ -49,6 +50,7 @@ export type CountTable = {
   /** The dimensions joined by ' x '. */
   dimension: Scalars['String']['output'];
   dimensions: Array<Scalars['String']['output']>;
+  /** Cells of the table not listed: withheld or empty, which the answer does not tell apart. */
   suppressedCells: Scalars['Int']['output'];
   /** null when it would reveal a withheld cell. */
   total?: Maybe<Scalars['Int']['output']>;

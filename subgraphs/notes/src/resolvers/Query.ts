@@ -1,13 +1,9 @@
-import { parseId, suppressSmallCells } from '@ehr/common';
+import { parseId } from '@ehr/common';
+import { noteTypeTable } from '../context.js';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 
 export const Query: QueryResolvers = {
   note: (_root, args, ctx) => ctx.loaders.note.load(parseId(args.id)),
-  noteTypeCounts: async (_root, _args, ctx) => {
-    // Only note types the caller may read are counted at all (psychotherapy notes stay out).
-    const counts = new Map(
-      [...(await ctx.reads.countsByType())].filter(([type]) => ctx.access.noteType(type) === 'clear'),
-    );
-    return suppressSmallCells('NOTE_TYPE', counts);
-  },
+  // Only note types the caller may read are counted at all (psychotherapy notes stay out).
+  noteTypeCounts: (_root, _args, ctx) => noteTypeTable(ctx.reads, ctx),
 };

@@ -1,20 +1,24 @@
 import {
-  ageBand,
   anonymise,
   cubeKey,
   SealedValueError,
   SuppressedCube,
   zip3,
+  type Generalisation,
   type Logger,
   type Pseudonymizer,
   type QuasiRecord,
   type Release,
 } from '@ehr/common';
 import type { CohortRow } from '../repository.js';
-
-/** What cohortCounts cross-tabulates (every one itself de-identified: age bands with 90+, ZIP3 with 000). */
-export const COHORT_DIMENSIONS = ['GENDER', 'AGE_BAND', 'ZIP3', 'STATE'] as const;
-export type CohortDimension = (typeof COHORT_DIMENSIONS)[number];
+import {
+  cohortValues,
+  COHORT_DIMENSIONS,
+  DIMENSION_DOMAINS,
+  MAX_CELLS,
+  UNREADABLE,
+  visibleInRows,
+} from './dimensions.js';
 
 /** One computation over every patient: the analyst's row-level release and the suppressed counts. */
 export interface ReleaseSnapshot {
@@ -70,35 +74,45 @@ export class PatientRelease {
   private async compute(now: Date): Promise<ReleaseSnapshot> {
     const started = performance.now();
     const records: QuasiRecord[] = [];
-    const counts = new Map<string, number>();
+    const values = new Map<string, string[]>();
+    const year = now.getUTCFullYear();
     let unreadable = 0;
     for (const row of await this.rows()) {
-      let cells: string[];
       try {
         const birthDate = row.birthDate;
-        const z = zip3(row.postalCode, this.settings.restrictedZip3);
-        records.push({
+        const record: QuasiRecord = {
           id: row.id,
           birthYear: birthDate && /^\d{4}/.test(birthDate) ? Number(birthDate.slice(0, 4)) : null,
           gender: row.gender,
-          zip3: z,
+          zip3: zip3(row.postalCode, this.settings.restrictedZip3),
           state: row.state,
-        });
-        cells = [row.gender ?? 'unknown', ageBand(birthDate, now) ?? 'unknown', z ?? 'unknown', row.state ?? 'unknown'];
+        };
+        records.push(record);
+        values.set(row.id, cohortValues(record, year));
       } catch (err) {
         // A value that does not open (damaged, moved) is a cell of its own and never a row.
         if (!(err instanceof SealedValueError)) throw err;
         unreadable++;
-        cells = COHORT_DIMENSIONS.map(() => 'unreadable');
+        values.set(
+          row.id,
+          COHORT_DIMENSIONS.map(() => UNREADABLE),
+        );
       }
-      const key = cubeKey(cells);
-      counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     if (unreadable > 0) this.logger.error({ unreadable }, 'cohort values do not open');
     const release = anonymise(records, {
       k: this.settings.k,
       maxSuppression: this.settings.maxSuppression,
-      year: now.getUTCFullYear(),
+      year,
+    });
+    const counts = new Map<string, number>();
+    for (const v of values.values()) counts.set(cubeKey(v), (counts.get(cubeKey(v)) ?? 0) + 1);
+    const cube = new SuppressedCube(DIMENSION_DOMAINS, counts, {
+      maxCells: MAX_CELLS,
+      revealed: revealedByRows(
+        release.generalisation,
+        [...values].filter(([id]) => !release.released.has(id)),
+      ),
     });
     const ids = [...release.released.keys()];
     const names = this.pseudonyms.pseudonyms(ids);
@@ -109,7 +123,7 @@ export class PatientRelease {
       release: { ...release, records: release.records + unreadable, suppressed: release.suppressed + unreadable },
       order: listed.map((l) => l.id),
       pseudonymOrder: listed.map((l) => l.pseudonym),
-      cube: new SuppressedCube(COHORT_DIMENSIONS, counts),
+      cube,
       unreadable,
       computedAt: now,
     };
@@ -143,4 +157,24 @@ export class PatientRelease {
     const ids = snapshot.order.slice(start, start + first);
     return { ids, hasNextPage: start + first < snapshot.order.length };
   }
+}
+
+/**
+ * The cells whose exact count anyone can read off the released rows: every dimension shown at
+ * the release's generalisation, and no suppressed record in the cell (the rows then hold all of
+ * it). The cube never relies on withholding those to protect another cell.
+ */
+function revealedByRows(g: Generalisation, suppressed: [string, string[]][]) {
+  const hidden = new Map<string, Set<string>>();
+  return (dimensions: readonly string[], cellValues: readonly string[]): boolean => {
+    if (!dimensions.every((d) => visibleInRows(d, g))) return false;
+    const slots = dimensions.map((d) => (COHORT_DIMENSIONS as readonly string[]).indexOf(d));
+    const id = slots.join(',');
+    let keys = hidden.get(id);
+    if (!keys) {
+      keys = new Set(suppressed.map(([, v]) => cubeKey(slots.map((i) => v[i]!))));
+      hidden.set(id, keys);
+    }
+    return !keys.has(cubeKey(cellValues));
+  };
 }

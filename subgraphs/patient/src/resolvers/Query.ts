@@ -1,7 +1,7 @@
 import { badInput, decodeCursor, encodeCursor, forbidden, parseFirst, parseId } from '@ehr/common';
 import type { QueryResolvers } from '../__generated__/resolvers-types.js';
 import type { PatientContext } from '../context.js';
-import { COHORT_DIMENSIONS } from '../deid/release.js';
+import { COHORT_DIMENSIONS } from '../deid/dimensions.js';
 import type { PatientRecord } from '../entities/index.js';
 
 export const Query: QueryResolvers = {
@@ -52,7 +52,10 @@ export const Query: QueryResolvers = {
     if (dimensions.length === 0 || dimensions.length > known.length || new Set(dimensions).size !== dimensions.length)
       throw badInput(`Argument "dimensions" takes 1 to ${known.length} different dimensions`);
     if (!dimensions.every((d) => known.includes(d))) throw badInput(`Dimensions must be among ${known.join(', ')}`);
-    return (await ctx.release()).cube.table(dimensions);
+    const { cube } = await ctx.release();
+    if (!cube.offers(dimensions))
+      throw badInput('That cross-tabulation has too many cells: cross ZIP3 with at most one of GENDER or AGE_BAND');
+    return cube.table(dimensions);
   },
   deidentificationReport: async (_root, _args, ctx) => {
     const { release: r, computedAt } = await ctx.release();
