@@ -17,7 +17,7 @@ export interface QueryLimits {
   maxDepth: number;
   /** Aliased fields: aliases multiply work on one field. */
   maxAliases: number;
-  /** Directives in one operation. */
+  /** Directives in one operation (conditional fields use one each). */
   maxDirectives: number;
   /** Lexical tokens in the document (checked while parsing, before any tree is built). */
   maxTokens: number;
@@ -35,13 +35,14 @@ export interface QueryLimits {
  * 5,000; an analyst selecting every field three levels down costs about 14,000. Depth 8 leaves
  * room for one more relation while a patient > medications > patient > ... cycle is cut after
  * three turns; cost 20,000 leaves four times the list. Aliases 40 (the audit queries alias up
- * to about 30 fields), directives 10 (graphql-cop overloads with ten), tokens 1,000 (the largest
- * product operation has about 170).
+ * to about 30 fields); directives 50 in all (generated clients put @include or @skip on many
+ * fields) but at most 3 on one field or fragment (graphql-cop overloads one field with ten);
+ * tokens 1,000 (the largest product operation has about 170).
  */
 export const DEFAULT_LIMITS: QueryLimits = {
   maxDepth: 8,
   maxAliases: 40,
-  maxDirectives: 10,
+  maxDirectives: 50,
   maxTokens: 1000,
   maxCost: 20_000,
   maxDuplicateFields: 10,
@@ -49,6 +50,23 @@ export const DEFAULT_LIMITS: QueryLimits = {
 
 /** One message for every limit: which limit and where it lies is not for outside clients. */
 export const TOO_LARGE = 'The operation is too large or too complex for this service.';
+
+/** More directives than this on one field, fragment spread or inline fragment are refused. */
+const MAX_DIRECTIVES_PER_LOCATION = 3;
+
+/** Refuses a field, fragment spread or inline fragment carrying more directives than a client needs. */
+function directivesPerLocationRule(): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => {
+    let reported = false;
+    const check = (node: { directives?: readonly unknown[] }) => {
+      if ((node.directives?.length ?? 0) > MAX_DIRECTIVES_PER_LOCATION && !reported) {
+        reported = true;
+        context.reportError(new GraphQLError(TOO_LARGE));
+      }
+    };
+    return { Field: check, FragmentSpread: check, InlineFragment: check };
+  };
+}
 
 /** Counts fields selected twice under the same response key within one selection set. */
 function duplicateFieldsRule(max: number): ValidationRule {
@@ -95,8 +113,12 @@ export function queryProtection<TContext extends BaseContext>(
     blockFieldSuggestion: { enabled: production, mask: '' },
   }).protect();
   return {
-    validationRules: [...armor.validationRules, duplicateFieldsRule(limits.maxDuplicateFields)] as ValidationRule[],
-    plugins: armor.plugins as ApolloServerPlugin<TContext>[],
+    validationRules: [
+      ...armor.validationRules,
+      duplicateFieldsRule(limits.maxDuplicateFields),
+      directivesPerLocationRule(),
+    ] as ValidationRule[],
+    plugins: [...(armor.plugins as ApolloServerPlugin<TContext>[]), oneErrorWhenTooLarge()],
   };
 }
 
@@ -119,5 +141,25 @@ export function tokenLimit(max: number, onRefused: (req: express.Request) => voi
     if (count <= max) return next();
     onRefused(req);
     res.status(400).json({ errors: [{ message: TOO_LARGE, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }] });
+  };
+}
+
+/**
+ * An operation refused for its size gets that one error, not also the validation errors of
+ * everything it overloaded (ten unknown directives would otherwise come back as ten errors,
+ * which is how graphql-cop tells that they were all processed).
+ */
+function oneErrorWhenTooLarge<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const errors = response.body.singleResult.errors;
+          const tooLarge = errors?.find((e) => e.message.endsWith(TOO_LARGE));
+          if (tooLarge && errors!.length > 1) response.body.singleResult.errors = [tooLarge];
+        },
+      };
+    },
   };
 }
