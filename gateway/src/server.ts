@@ -37,7 +37,7 @@ import { checkSubgraphs } from './readiness.js';
 import { sessionPlugin } from './session-plugin.js';
 import { SubgraphSource } from './subgraph-source.js';
 import { queryProtection, tokenLimit } from './query-limits.js';
-import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './rate-limit.js';
+import { RateLimiter } from './rate-limit.js';
 import { readSupergraph } from './supergraph.js';
 
 /** The identity the gateway vouches for in internal tokens, from what the front door verified. */
@@ -71,6 +71,7 @@ export interface GatewayDeps {
   clock?: () => number;
   sessions?: SessionStore;
   rateLimiter?: RateLimiter;
+  failureLimiter?: RateLimiter;
 }
 
 /**
@@ -93,9 +94,21 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const grants = new GrantLookup(config.subgraphUrls.audit, signer, sessions, 5000, peers.fetch);
   const rateLimiter =
     deps.rateLimiter ??
-    (config.redisUrl
-      ? new RedisRateLimiter(config.redisUrl, config.rateLimitPerMinute)
-      : new MemoryRateLimiter(config.rateLimitPerMinute));
+    new RateLimiter({
+      points: config.rateLimitPerMinute,
+      durationS: 60,
+      redisUrl: config.redisUrl,
+      keyPrefix: 'ehr:rate',
+    });
+  // Refused requests per client address: a stolen or forged token cannot be tried endlessly.
+  const failureLimiter =
+    deps.failureLimiter ??
+    new RateLimiter({
+      points: config.authFailuresPerMinute,
+      durationS: 60,
+      redisUrl: config.redisUrl,
+      keyPrefix: 'ehr:authfail',
+    });
   const production = config.nodeEnv === 'production';
   const protection = queryProtection<GatewayContext>(config.queryLimits, production);
   const disabled = new DisabledAccounts(config.subgraphUrls.audit, signer, logger, 2000, peers.fetch);
@@ -166,6 +179,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       logger,
       isDisabled: (sub) => disabled.has(recordedActorId(sub)),
       rateLimiter,
+      failureLimiter,
       allowRoles,
       onRefused: (req, code, caller) => refusals.record(req, code, caller),
     });
@@ -264,6 +278,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       await analytics.stop();
       await sessions.close();
       await rateLimiter.close();
+      await failureLimiter.close();
       await shipper.drain();
       await peers.close();
     },

@@ -25,6 +25,8 @@ export interface AuthenticateOptions {
   logger: Logger;
   /** Requests per user per minute. */
   rateLimiter?: RateLimiter;
+  /** Refused requests per client address per minute; past it, 429 before any token is read. */
+  failureLimiter?: RateLimiter;
   /** Accounts the access monitor disabled (refused with 403 ACCOUNT_DISABLED). */
   isDisabled?: (sub: string) => boolean;
   /** Which roles this endpoint serves (analysts only on /analytics/graphql, everyone else on /graphql). */
@@ -50,7 +52,15 @@ export function sendAuthError(res: express.Response, err: AuthError): void {
 export function authenticate(opts: AuthenticateOptions): express.RequestHandler {
   return async (req, res, next) => {
     let caller: { sub: string; roles: readonly string[] } | undefined;
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     try {
+      if (opts.failureLimiter) {
+        const { allowed, retryAfterS } = await opts.failureLimiter.check(address);
+        if (!allowed) {
+          res.set('Retry-After', String(retryAfterS));
+          throw new AuthError('RATE_LIMITED', `Too many refused requests; try again in ${retryAfterS} s`);
+        }
+      }
       const header = req.headers.authorization;
       if (!header) throw new AuthError('UNAUTHENTICATED', 'A bearer token is required', 'invalid_request');
       const match = /^Bearer ([^\s]+)$/.exec(header);
@@ -79,11 +89,16 @@ export function authenticate(opts: AuthenticateOptions): express.RequestHandler 
         throw new AuthError('SESSION_EXPIRED', 'The session has ended (logged out); sign in again');
       if (state === 'mismatch') throw new AuthError('UNAUTHENTICATED', 'The session belongs to another user');
       if (opts.rateLimiter) {
-        const { allowed, retryAfterS } = await opts.rateLimiter.take(claims.sub, opts.clock());
+        const { allowed, retryAfterS } = await opts.rateLimiter.take(claims.sub);
         if (!allowed) {
           res.set('Retry-After', String(retryAfterS));
           throw new AuthError('RATE_LIMITED', `Too many requests; try again in ${retryAfterS} s`);
         }
+      }
+      if (claims.roles.includes('analyst') && claims.roles.length > 1) {
+        // De-identified research and clinical access never travel in one token: which endpoint it
+        // may use, and as whom, would otherwise be a guess.
+        throw new AuthError('FORBIDDEN', 'A token may not combine the analyst role with other roles');
       }
       if (!opts.allowRoles(claims.roles)) {
         throw new AuthError('FORBIDDEN', 'Your roles do not give access to this endpoint');
@@ -102,6 +117,8 @@ export function authenticate(opts: AuthenticateOptions): express.RequestHandler 
         opts.logger.info({ status: err.status, code: err.code, reason: err.message }, 'request refused');
         sendAuthError(res, err);
         opts.onRefused?.(req, err.code, caller);
+        // Every refusal but a rate limit counts against the address it came from.
+        if (err.code !== 'RATE_LIMITED') await opts.failureLimiter?.take(address).catch(() => undefined);
         return;
       }
       // A session store that cannot answer fails closed.
