@@ -1,3 +1,4 @@
+import { fieldShapes } from './partial-answers.js';
 import { deidentificationExtensionPlugin } from './deidentification-extension.js';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -131,9 +132,10 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const buildService = ({ name }: { name: string }) => {
     const url = config.subgraphUrls[name as SubgraphName];
     if (!url) throw new Error(`supergraph names an unknown subgraph: ${name}`);
-    return new SubgraphSource(name, url, config.subgraphTimeoutMs, signer, peers.fetch);
+    return new SubgraphSource(name, url, config.subgraphTimeoutMs, signer, peers.fetch, shapes);
   };
   const supergraphSdl = deps.supergraphSdl ?? readSupergraph();
+  const shapes = fieldShapes(supergraphSdl);
   // @apollo/gateway reports usage metrics (host and OS details) to Apollo's servers unless this is
   // set. A hospital's gateway calls nobody outside the stack: always off, whatever the environment says.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';

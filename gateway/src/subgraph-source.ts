@@ -1,9 +1,11 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { emptyEntities, type FieldShape } from './partial-answers.js';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { serviceUnavailable, type InternalTokenSigner, type PeerFetch } from '@ehr/common';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.js';
 
+type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;
 type ReceivedResponse = Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0];
 
 /**
@@ -20,6 +22,8 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     timeoutMs: number,
     private readonly signer: InternalTokenSigner,
     fetchPeer: PeerFetch = fetch,
+    /** The supergraph's field shapes: an entity fetch to a subgraph that is down stands in empty. */
+    private readonly shapes?: ReadonlyMap<string, FieldShape>,
   ) {
     const fetcher: Fetcher = async (input, init) => {
       try {
@@ -39,6 +43,29 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     if (!token) context.internalTokens.set(this.name, (token = this.signer.sign(context.identity, this.name)));
     request.http?.headers.set('authorization', `Bearer ${await token}`);
     request.http?.headers.set('x-request-id', context.requestId);
+  }
+
+  /**
+   * A subgraph that does not answer costs only its part of the answer: an entity fetch (a
+   * patient's medications, notes) stands in with empty lists and nulls and one
+   * SERVICE_UNAVAILABLE error, instead of failing the entity it extends (emptyEntities). Root
+   * fields of that subgraph fail as before.
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    try {
+      return await super.process(options);
+    } catch (err) {
+      const reps = options.request.variables?.representations;
+      const unavailable = err instanceof GraphQLError && err.extensions.code === 'SERVICE_UNAVAILABLE';
+      if (!unavailable || !this.shapes || !Array.isArray(reps) || !options.request.query) throw err;
+      const document = 'document' in options ? options.document : undefined;
+      const entities = emptyEntities(document ?? options.request.query, reps, this.shapes);
+      if (!entities) throw err;
+      return {
+        data: { _entities: entities },
+        errors: [{ message: err.message, path: ['_entities'], extensions: { ...err.extensions } }],
+      } as GatewayGraphQLResponse;
+    }
   }
 
   /** Keeps the subgraph's account of the de-identified release (analyst endpoint) for the response. */

@@ -141,4 +141,46 @@ describe(`the stack end to end (real processes, ${usingMysql ? 'MySQL' : 'SQLite
       medicationRequest: { id: med.id },
     });
   });
+
+  it('costs only the part of a down subgraph: the chart keeps the rest while each subgraph is stopped in turn', async () => {
+    const physician = stack.data.identities.find((i) => i.sub === 'physician-1')!;
+    const inScope = stack.data.careTeam.find((m) => m.practitionerId === physician.practitioner_id)!.patientId;
+    const q = `query ($p: ID!) { patient(id: $p) { id name { family } medications { id } notes { id } } }`;
+    const full = await stack.query<{ patient: { id: string; medications: unknown[]; notes: unknown[] } }>(
+      q,
+      { p: inScope },
+      'physician-1',
+    );
+    expect(full.body.errors).toBeUndefined();
+    for (const down of ['medication', 'notes'] as const) {
+      await stack.stopService(down);
+      try {
+        const { status, body } = await stack.query<{
+          patient: { id: string; name: unknown; medications: unknown[]; notes: unknown[] };
+        }>(q, { p: inScope }, 'physician-1');
+        expect(status).toBe(200);
+        // The patient is there, with the other subgraph's part; the down one's list stands empty.
+        expect(body.data?.patient?.id).toBe(inScope);
+        expect(body.data?.patient?.name).toEqual(full.body.data!.patient.name ?? expect.anything());
+        const field = down === 'medication' ? 'medications' : 'notes';
+        const other = down === 'medication' ? 'notes' : 'medications';
+        expect(body.data?.patient?.[field]).toEqual([]);
+        expect(body.data?.patient?.[other]).toEqual(full.body.data!.patient[other]);
+        expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['SERVICE_UNAVAILABLE']);
+        expect(JSON.stringify(body.errors)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|fetch failed/);
+      } finally {
+        await stack.startService(down);
+      }
+    }
+    // The subgraph that owns the patient down: the patient cannot be answered, and says why.
+    await stack.stopService('patient');
+    try {
+      const { status, body } = await stack.query(q, { p: inScope }, 'physician-1');
+      expect(status).toBe(200);
+      expect(body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+    } finally {
+      await stack.startService('patient');
+    }
+    expect((await stack.query(q, { p: inScope }, 'physician-1')).body).toEqual(full.body);
+  });
 });
