@@ -12,6 +12,7 @@ import {
   HSTS_HEADER,
   InternalTokenSigner,
   jsonErrors,
+  unknownRoute,
   listen,
   loadIngestKey,
   peerClient,
@@ -263,6 +264,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     }
     next(err);
   }) as express.ErrorRequestHandler);
+  app.use(unknownRoute());
   app.use(jsonErrors(logger));
 
   let running: RunningHttp | undefined;

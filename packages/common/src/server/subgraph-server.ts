@@ -176,6 +176,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       },
     }),
   );
+  app.use(unknownRoute());
   app.use(jsonErrors(opts.logger));
 
   let running: RunningHttp | undefined;
@@ -192,6 +193,16 @@ export async function createSubgraphServer<TContext extends BaseContext>(
       await opts.onStop?.();
       if (opts.dataSource.isInitialized) await opts.dataSource.destroy();
     },
+  };
+}
+
+/**
+ * Any path or method nothing serves: a JSON 404 (express's own page is HTML that repeats the
+ * path the client sent).
+ */
+export function unknownRoute(): express.RequestHandler {
+  return (_req, res) => {
+    res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
   };
 }
 
