@@ -1,7 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { emptyEntities, type FieldShape } from './partial-answers.js';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { serviceUnavailable, type InternalTokenSigner, type PeerFetch } from '@ehr/common';
+import { requestBinding, serviceUnavailable, type InternalTokenSigner, type PeerFetch } from '@ehr/common';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from './context.js';
 
@@ -39,9 +39,10 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     if (!context || !('identity' in context)) throw new GraphQLError('no identity for a subgraph call');
-    let token = context.internalTokens.get(this.name);
-    if (!token) context.internalTokens.set(this.name, (token = this.signer.sign(context.identity, this.name)));
-    request.http?.headers.set('authorization', `Bearer ${await token}`);
+    // One token per subgraph request, bound to its operation and variables: a token captured on
+    // the wire answers nothing else, and nothing twice.
+    const token = await this.signer.sign(context.identity, this.name, requestBinding(request.query, request.variables));
+    request.http?.headers.set('authorization', `Bearer ${token}`);
     request.http?.headers.set('x-request-id', context.requestId);
   }
 

@@ -1,3 +1,4 @@
+import { requestBinding } from '@ehr/common';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,13 +73,15 @@ describe('startup faults', () => {
   let base: string;
   const lines: string[] = [];
 
-  let token: string;
+  let sign: (text: string) => Promise<string>;
 
   beforeAll(async () => {
     db = testDatabase();
     const data = await seed(db, 5);
     const billing = data.identities.find((i) => i.role === 'billing')!;
-    token = await (await internalTokens(db.config.dataDir))(identityOf(billing), 'patient');
+    const internal = await internalTokens(db.config.dataDir);
+    // One token per request, bound to it, as the gateway mints them.
+    sign = (text) => internal(identityOf(billing), 'patient', requestBinding(text, undefined));
     const target = new URL(TEST_MYSQL_URL!);
     proxy = new TcpProxy(target.hostname, Number(target.port || 3306));
     await proxy.up();
@@ -108,10 +111,11 @@ describe('startup faults', () => {
   });
 
   const query = async () => {
+    const text = '{ patients(first: 2) { totalCount nodes { id family: name { family } } } }';
     const res = await fetch(`${base}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query: '{ patients(first: 2) { totalCount nodes { id family: name { family } } } }' }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign(text)}` },
+      body: JSON.stringify({ query: text }),
     });
     return (await res.json()) as {
       data?: unknown;

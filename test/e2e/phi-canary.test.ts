@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { AUDIT_BATCH_PATH, SUBGRAPHS, type SubgraphName } from '@ehr/common';
+import { AUDIT_BATCH_PATH, requestBinding, SUBGRAPHS, type SubgraphName } from '@ehr/common';
 import mysql from 'mysql2/promise';
 import { SERVICE_ENTRY } from '../../tools/src/paths';
 import { startChild, stopAll, waitReady, type Child } from '../../tools/src/process-group';
@@ -877,7 +877,9 @@ describe(`no canary leaks through any failure (${usingMysql ? 'MySQL' : 'SQLite'
             // It started without its keys: what does it answer with?
             const physician = stack.data.identities.find((i) => i.sub === 'physician-1')!;
             const res = await send(`notes instance (${label}) read directly`, 'authorized', {
-              as: { authorization: `Bearer ${await sign(identityOf(physician), 'notes')}` },
+              as: {
+                authorization: `Bearer ${await sign(identityOf(physician), 'notes', requestBinding(`{ note(id: "${p0Note}") { id text } }`, undefined))}`,
+              },
               port,
               query: `{ note(id: "${p0Note}") { id text } }`,
             });

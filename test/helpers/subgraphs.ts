@@ -1,4 +1,4 @@
-import { bootSubgraph, createLogger, type SubgraphName, type SubgraphServer } from '@ehr/common';
+import { bootSubgraph, createLogger, requestBinding, type SubgraphName, type SubgraphServer } from '@ehr/common';
 import { auditSubgraph } from '@ehr/subgraph-audit';
 import { medicationSubgraph } from '@ehr/subgraph-medication';
 import { notesSubgraph } from '@ehr/subgraph-notes';
@@ -43,7 +43,10 @@ export async function runSubgraph(
     async query(query, variables, identity) {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${await sign(identity, name)}` },
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${await sign(identity, name, requestBinding(query, variables))}`,
+        },
         body: JSON.stringify({ query, variables }),
       });
       return { status: res.status, body: (await res.json()) as GraphQLResponse['body'] } as never;

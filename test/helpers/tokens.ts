@@ -44,7 +44,7 @@ export function demo(data: SeedData, sub: string): DemoIdentity {
 /** Internal tokens as the gateway signs them, for calling one subgraph directly in a test. */
 export async function internalTokens(dataDir: string) {
   const signer = new InternalTokenSigner(await readPrivateKey((await devKeyPair(dataDir, 'internal')).privateFile));
-  return (identity: Identity, audience: string) => signer.sign(identity, audience);
+  return (identity: Identity, audience: string, binding?: string) => signer.sign(identity, audience, binding);
 }
 
 /** An identity as the gateway would build it for a demo user. */

@@ -1,4 +1,4 @@
-import type { Identity } from '@ehr/common';
+import { requestBinding, type Identity } from '@ehr/common';
 import type { SeedData } from '../../tools/src/seed/generate';
 import { testDatabase, usingMysql, type TestDatabase } from '../helpers/database';
 import { runSubgraph, seed, type RunningSubgraph } from '../helpers/subgraphs';
@@ -34,8 +34,11 @@ describe(`patient subgraph on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
   });
 
   it("answers a request Apollo refuses itself with the catalogue's masked error, not Apollo's text", async () => {
-    const token = await (await internalTokens(db.config.dataDir))(billing, 'patient');
+    const sign = await internalTokens(db.config.dataDir);
     for (const body of ['{}', '{"query": 1}', '[{"query": "{ me { sub } }"}]']) {
+      // Bound to the body as the subgraph reads it, so that Apollo is what answers.
+      const parsed = JSON.parse(body) as { query?: unknown; variables?: unknown };
+      const token = await sign(billing, 'patient', requestBinding(parsed.query, parsed.variables));
       const res = await fetch(`${sg.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -205,6 +208,27 @@ describe(`patient subgraph on ${usingMysql ? 'MySQL' : 'SQLite'}`, () => {
     expect(await res.json()).toEqual({
       errors: [{ message: 'Internal token required', extensions: { code: 'UNAUTHENTICATED' } }],
     });
+  });
+
+  it('takes an internal token once, for the request it was minted for only', async () => {
+    const sign = await internalTokens(db.config.dataDir);
+    const body = { query: '{ patients(first: 1) { totalCount } }' };
+    const post = (token: string, b: unknown) =>
+      fetch(`${sg.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(b),
+      });
+    const token = await sign(billing, 'patient', requestBinding(body.query, undefined));
+    expect((await post(token, body)).status).toBe(200);
+    // The same token again (a capture replayed within its 60 s): refused.
+    expect((await post(token, body)).status).toBe(401);
+    // A fresh token for one query, sent with another: refused.
+    const other = await sign(billing, 'patient', requestBinding(body.query, undefined));
+    expect((await post(other, { query: '{ patients(first: 100) { nodes { ssn } } }' })).status).toBe(401);
+    expect((await post(other, { query: body.query, variables: { extra: 1 } })).status).toBe(401);
+    // A token bound to nothing (as internal routes take): not for /graphql.
+    expect((await post(await sign(billing, 'patient'), body)).status).toBe(401);
   });
 
   it('reports ready while its database answers', async () => {

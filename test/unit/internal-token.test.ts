@@ -35,7 +35,7 @@ describe('internal tokens (gateway to subgraph)', () => {
 
   it('lives at most 60 seconds', async () => {
     expect(() => new InternalTokenSigner(otherKey as never, 61)).toThrow(RangeError);
-    const old = await signer.sign(identity, 'notes', Math.floor(Date.now() / 1000) - 120);
+    const old = await signer.sign(identity, 'notes', undefined, Math.floor(Date.now() / 1000) - 120);
     await expect(verifier.verify(old, 'notes')).rejects.toThrow();
   });
 

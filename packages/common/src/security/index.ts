@@ -7,3 +7,4 @@ export * from './operation-access.js';
 export * from './scope.js';
 export * from './scoped-load.js';
 export * from './care-team-client.js';
+export * from './seen-tokens.js';

@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { isRole } from '@ehr/policy';
 import { SignJWT, jwtVerify, type KeyLike } from 'jose';
 import { z } from 'zod';
@@ -23,6 +24,25 @@ const identitySchema = z.object({
   deidentified: z.boolean(),
 });
 
+/**
+ * What binds an internal token to the one GraphQL request it was minted for: a digest of the
+ * operation text and its variables, as the subgraph receives them (JSON-parsed, re-serialised).
+ */
+export function requestBinding(query: unknown, variables: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify([query, variables ?? null]))
+    .digest('base64url');
+}
+
+/** An internal token's claims beyond the identity: its request binding and its unique id. */
+export interface InternalTokenClaims {
+  identity: Identity;
+  /** requestBinding of the request it was minted for; absent on tokens for internal routes. */
+  binding?: string;
+  jti?: string;
+  exp: number;
+}
+
 /** Signs the identity the gateway verified, for one subgraph (the audience) and a short time. */
 export class InternalTokenSigner {
   constructor(
@@ -33,8 +53,13 @@ export class InternalTokenSigner {
       throw new RangeError('internal token TTL must be 1-60 s');
   }
 
-  sign(identity: Identity, audience: string, now = Math.floor(Date.now() / 1000)): Promise<string> {
-    return new SignJWT({ ctx: identity })
+  /**
+   * `binding`: the requestBinding of the one GraphQL request this token is for; with it, the
+   * subgraph takes the token for that request once, and for no other.
+   */
+  sign(identity: Identity, audience: string, binding?: string, now = Math.floor(Date.now() / 1000)): Promise<string> {
+    return new SignJWT({ ctx: identity, ...(binding ? { bnd: binding } : {}) })
+      .setJti(randomUUID())
       .setProtectedHeader({ alg: INTERNAL_ALG, typ: 'ehr-internal+jwt' })
       .setIssuer(INTERNAL_ISSUER)
       .setAudience(audience)
@@ -57,6 +82,10 @@ export class InternalTokenVerifier {
   ) {}
 
   async verify(token: string, audience: string | string[]): Promise<Identity> {
+    return (await this.verifyClaims(token, audience)).identity;
+  }
+
+  async verifyClaims(token: string, audience: string | string[]): Promise<InternalTokenClaims> {
     try {
       const { payload, protectedHeader } = await jwtVerify(token, this.key, {
         algorithms: [INTERNAL_ALG],
@@ -70,7 +99,8 @@ export class InternalTokenVerifier {
       if (protectedHeader.typ !== 'ehr-internal+jwt') throw new InternalTokenError('not an internal token');
       const ctx = identitySchema.safeParse(payload.ctx);
       if (!ctx.success || ctx.data.sub !== payload.sub) throw new InternalTokenError('malformed identity');
-      return ctx.data as Identity;
+      const binding = typeof payload.bnd === 'string' ? payload.bnd : undefined;
+      return { identity: ctx.data as Identity, binding, jti: payload.jti, exp: payload.exp! };
     } catch (err) {
       if (err instanceof InternalTokenError) throw err;
       throw new InternalTokenError((err as { code?: string }).code ?? 'invalid internal token');

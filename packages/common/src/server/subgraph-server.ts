@@ -11,7 +11,8 @@ import type { TlsSettings } from '../config/tls.js';
 import { maskErrors, RequestRefused } from '../errors/index.js';
 import { listen, type RunningHttp } from './http.js';
 import type { Identity } from '../security/identity.js';
-import type { InternalTokenVerifier } from '../security/internal-token.js';
+import { requestBinding, type InternalTokenClaims, type InternalTokenVerifier } from '../security/internal-token.js';
+import { SeenTokens } from '../security/seen-tokens.js';
 import type { Logger } from './logger.js';
 import type { ServiceMetrics } from './metrics.js';
 import { requestMetricsPlugin } from './request-metrics.js';
@@ -86,13 +87,38 @@ export function requireInternalToken(verifier: InternalTokenVerifier, audience: 
     const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
     if (!token || token.length > 16_384) return refuse(res);
     try {
-      res.locals.identity = await verifier.verify(token, audience);
+      const claims = await verifier.verifyClaims(token, audience);
+      res.locals.identity = claims.identity;
       res.locals.internalToken = token;
+      res.locals.tokenClaims = claims;
       next();
     } catch (err) {
       logger.warn({ reason: (err as Error).message }, 'internal token refused');
       refuse(res);
     }
+  };
+}
+
+/**
+ * On /graphql, after the body is read: the internal token must be bound to this very request
+ * (its operation and variables) and not have been used before. A token captured on the wire is
+ * then good for nothing: not another query, not the same one again. Tokens for internal routes
+ * (care-team questions a subgraph asks on behalf of a request) carry no binding and are not
+ * taken here.
+ */
+export function requireBoundRequest(seen: SeenTokens, logger: Logger): express.RequestHandler {
+  return (req, res, next) => {
+    const claims = res.locals.tokenClaims as InternalTokenClaims | undefined;
+    const body = req.body as { query?: unknown; variables?: unknown } | undefined;
+    if (!claims?.binding || !claims.jti || claims.binding !== requestBinding(body?.query, body?.variables)) {
+      logger.warn({ reason: 'binding' }, 'internal token refused: not minted for this request');
+      return refuse(res);
+    }
+    if (!seen.first(claims.jti, claims.exp)) {
+      logger.warn({ reason: 'replay' }, 'internal token refused: already used');
+      return refuse(res);
+    }
+    next();
   };
 }
 
@@ -145,6 +171,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   });
   await apollo.start();
 
+  const seen = new SeenTokens();
   const app = express();
   app.disable('x-powered-by');
   app.get('/healthz', (_req, res) => {
@@ -164,6 +191,7 @@ export async function createSubgraphServer<TContext extends BaseContext>(
     '/graphql',
     requireInternalToken(opts.verifier, opts.name, opts.logger),
     express.json({ limit: '1mb' }),
+    requireBoundRequest(seen, opts.logger),
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const identity = res.locals.identity as Identity;
