@@ -57,7 +57,7 @@ const gatewayPart = configPart(
   z
     .object({
       ...subgraphUrlKeys,
-      SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+      SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
       AUTH_ISSUER: z.string().min(1).default(DEV_ISSUER),
       AUTH_AUDIENCE: z.string().min(1).default('ehr-gateway'),
       AUTH_JWKS_URL: emptyIsUnset(httpUrl),

@@ -272,7 +272,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     app,
     sessions,
     async listen(host, port) {
-      running = await listen(app, host, port, config.tls);
+      running = await listen(app, host, port, config.tls, config.httpKeepAliveTimeoutMs);
       return running;
     },
     async stop() {

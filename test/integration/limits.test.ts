@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { createGateway, type Gateway, loadGatewayConfig } from '@ehr/gateway';
 import { RateLimiter } from '../../gateway/src/rate-limit';
 import type { SeedData } from '../../tools/src/seed/generate';
@@ -198,6 +199,51 @@ describe('gateway limits', () => {
       expect((await down.take('user-3')).allowed).toBe(false);
     } finally {
       await Promise.all([a.close(), b.close(), down.close()]);
+    }
+  });
+
+  it('answers within the subgraph timeout plus 10% when a subgraph hangs, and refuses oversized headers', async () => {
+    // A "subgraph" that takes the request and never answers.
+    const sockets = new Set<import('node:net').Socket>();
+    const hang = http.createServer(() => undefined);
+    hang.on('connection', (s) => sockets.add(s));
+    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
+    const port = (hang.address() as import('node:net').AddressInfo).port;
+    const config = loadGatewayConfig({
+      ...db.env,
+      LOG_LEVEL: 'silent',
+      PATIENT_URL: `http://127.0.0.1:${port}/graphql`,
+      MEDICATION_URL: `${medication.url}/graphql`,
+      SUBGRAPH_TIMEOUT_MS: '2000',
+    });
+    const slow = await createGateway(config, { clock: () => now });
+    try {
+      const at = `${(await slow.listen('127.0.0.1', 0)).url}/graphql`;
+      const started = performance.now();
+      const res = await fetch(at, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${await own()}`,
+          'x-hipaa-audit-id': 'hang',
+        },
+        body: JSON.stringify({ query: '{ me { sub } }' }),
+      });
+      const elapsed = performance.now() - started;
+      const body = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
+      expect(body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+      expect(elapsed).toBeGreaterThanOrEqual(1900);
+      expect(elapsed).toBeLessThanOrEqual(2200);
+      const big = await fetch(at, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-padding': 'x'.repeat(20_000) },
+        body: '{}',
+      });
+      expect(big.status).toBe(431);
+    } finally {
+      await slow.stop();
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => hang.close(r));
     }
   });
 });

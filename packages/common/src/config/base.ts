@@ -26,6 +26,8 @@ export interface ServiceConfig {
   alertWebhookUrl: string | undefined;
   /** HTTPS served and the CA pinned for calls to the other services (tls.ts). */
   tls: TlsSettings;
+  /** How long an idle keep-alive connection stays open: longer than a load balancer's own idle timeout. */
+  httpKeepAliveTimeoutMs: number;
 }
 
 const baseSchema = z.object({
@@ -40,6 +42,8 @@ const baseSchema = z.object({
     .default('ehr_'),
   MYSQL_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   POLICY_FILE: z.string().min(1).optional(),
+  // Above the 60 s idle timeout of common load balancers, so that they close first, never us mid-request.
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(65_000),
   ALERT_WEBHOOK_URL: emptyIsUnset(z.url({ protocol: /^https?$/ })),
 });
 
@@ -62,6 +66,7 @@ export function basePart(service: ServiceName): ConfigPart<ServiceConfig> {
       },
       policyFile: e.POLICY_FILE,
       alertWebhookUrl: e.ALERT_WEBHOOK_URL as string | undefined,
+      httpKeepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     };
   });
   // Both schemas parse the same environment, so a TLS problem and a base problem are refused together.

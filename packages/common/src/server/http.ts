@@ -17,13 +17,22 @@ export interface RunningHttp {
  * Listens and resolves once bound; port 0 picks a free port (tests). With a certificate and key in
  * `tls`, HTTPS only (TLS 1.3, mutual TLS when configured, see tls.ts); otherwise plain HTTP.
  */
-export function listen(app: Express, host: string, port: number, tls?: TlsSettings): Promise<RunningHttp> {
+export function listen(
+  app: Express,
+  host: string,
+  port: number,
+  tls?: TlsSettings,
+  keepAliveTimeoutMs = 65_000,
+): Promise<RunningHttp> {
   const secure = serverTlsOptions(tls);
-  const server = secure ? https.createServer(secure, app) : http.createServer(app);
-  // Slow or idle clients must not hold sockets forever.
+  // Headers of at most 16 KB (a token is at most 8 KB); larger answers 431 before any handler runs.
+  const limits = { maxHeaderSize: 16_384 };
+  const server = secure ? https.createServer({ ...secure, ...limits }, app) : http.createServer(limits, app);
+  // Slow clients must not hold sockets forever; idle keep-alive connections last longer than a
+  // load balancer's idle timeout (HTTP_KEEP_ALIVE_TIMEOUT_MS), so it is the one to close them.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
-  server.keepAliveTimeout = 5_000;
+  server.keepAliveTimeout = keepAliveTimeoutMs;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

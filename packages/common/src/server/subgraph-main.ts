@@ -13,7 +13,7 @@ export function runSubgraph<TContext extends BaseContext, TConfig extends Subgra
     // Its calls to the audit intake and the care-team owner trust the pinned CA (when set).
     const peers = usePeerTls(config.tls);
     const server = await bootSubgraph(spec, config);
-    const { url } = await server.listen(config.host, config.port, config.tls);
+    const { url } = await server.listen(config.host, config.port, config.tls, config.httpKeepAliveTimeoutMs);
     process.stdout.write(`${spec.name} subgraph ready at ${url}/graphql\n`);
     return {
       stop: async () => {

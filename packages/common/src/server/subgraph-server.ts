@@ -70,7 +70,7 @@ export interface SubgraphServer {
   app: express.Express;
   schema: GraphQLSchema;
   /** HTTPS when `tls` has a certificate and key (mutual TLS when it requires client certificates). */
-  listen(host: string, port: number, tls?: TlsSettings): Promise<RunningHttp>;
+  listen(host: string, port: number, tls?: TlsSettings, keepAliveTimeoutMs?: number): Promise<RunningHttp>;
   stop(): Promise<void>;
 }
 
@@ -211,8 +211,8 @@ export async function createSubgraphServer<TContext extends BaseContext>(
   return {
     app,
     schema,
-    async listen(host, port, tls) {
-      running = await listen(app, host, port, tls);
+    async listen(host, port, tls, keepAliveTimeoutMs) {
+      running = await listen(app, host, port, tls, keepAliveTimeoutMs);
       return running;
     },
     async stop() {
