@@ -1,3 +1,4 @@
+import { DEFAULT_TRUSTED_DOCUMENTS, type TrustedDocumentSettings } from './trusted-documents.js';
 import { DEFAULT_LIMITS, type QueryLimits } from './query-limits.js';
 import {
   auditShipIntervalMs,
@@ -44,6 +45,8 @@ export interface GatewaySettings {
   rateLimitPerMinute: number;
   /** Refused requests (bad or missing token, ...) per client address per minute before 429. */
   authFailuresPerMinute: number;
+  /** Registered operations, and which clients may send nothing else (trusted-documents.ts). */
+  trustedDocuments: TrustedDocumentSettings;
   queryLimits: QueryLimits;
 }
 
@@ -67,6 +70,12 @@ const gatewayPart = configPart(
       SESSION_IDLE_TIMEOUT_S: z.coerce.number().int().min(60).max(900).default(900),
       TRUST_PROXY: z.string().min(1).optional(),
       RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+      TRUSTED_DOCUMENTS_FILE: z.string().min(1).optional(),
+      TRUSTED_DOCUMENTS_CLIENTS: z
+        .string()
+        .regex(/^([A-Za-z0-9._:-]{1,128})?(,[A-Za-z0-9._:-]{1,128})*$/, 'must be comma-separated client names')
+        .optional(),
+      TRUSTED_DOCUMENTS_ONLY: z.enum(['true', 'false']).default('false'),
       AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
       QUERY_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(DEFAULT_LIMITS.maxDepth),
       QUERY_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(DEFAULT_LIMITS.maxAliases),
@@ -107,6 +116,11 @@ const gatewayPart = configPart(
       trustProxy: text('TRUST_PROXY'),
       rateLimitPerMinute: num('RATE_LIMIT_PER_MINUTE'),
       authFailuresPerMinute: num('AUTH_FAILURES_PER_MINUTE'),
+      trustedDocuments: {
+        file: text('TRUSTED_DOCUMENTS_FILE') ?? DEFAULT_TRUSTED_DOCUMENTS,
+        clients: (text('TRUSTED_DOCUMENTS_CLIENTS') ?? '').split(',').filter(Boolean),
+        everyone: text('TRUSTED_DOCUMENTS_ONLY') === 'true',
+      },
       queryLimits: {
         maxDepth: num('QUERY_MAX_DEPTH'),
         maxAliases: num('QUERY_MAX_ALIASES'),

@@ -1,3 +1,4 @@
+import { trustedDocuments } from './trusted-documents.js';
 import { fieldShapes } from './partial-answers.js';
 import { deidentificationExtensionPlugin } from './deidentification-extension.js';
 import { ApolloGateway } from '@apollo/gateway';
@@ -160,6 +161,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       validationRules: protection.validationRules,
       // Batches multiply every limit by their length: one operation per request.
       allowBatchedHttpRequests: false,
+      // Operations by hash are the registered ones only (trusted-documents.ts): no client-side
+      // registration (Apollo's automatic persisted queries would let anyone add to the cache).
+      persistedQueries: false,
       plugins: [
         ...protection.plugins,
         ApolloServerPluginInlineTraceDisabled(),
@@ -190,6 +194,9 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const refusedHook = (req: express.Request, auth: Authenticated) => (code: string) =>
     refusals.record(req, code, { sub: auth.claims.sub, roles: auth.claims.roles });
 
+  const registered = trustedDocuments(config.trustedDocuments, (req, code) =>
+    refusals.record(req, code, (req.res?.locals.auth as Authenticated | undefined)?.claims),
+  );
   const tokens = tokenLimit(config.queryLimits.maxTokens, (req) =>
     refusals.record(req, 'GRAPHQL_VALIDATION_FAILED', (req.res?.locals.auth as Authenticated | undefined)?.claims),
   );
@@ -223,6 +230,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     // Analysts work on the de-identified endpoint only.
     front((roles) => roles.some((r) => r !== 'analyst')),
     express.json({ limit: '256kb' }),
+    registered,
     tokens,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
@@ -245,6 +253,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
     '/analytics/graphql',
     front((roles) => roles.includes('analyst')),
     express.json({ limit: '256kb' }),
+    registered,
     tokens,
     expressMiddleware(analytics, {
       // Only the analyst role travels, and the subgraphs are told to de-identify everything.

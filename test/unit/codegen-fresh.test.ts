@@ -13,6 +13,10 @@ describe('graphql-codegen output', () => {
     const outputs = JSON.parse(json) as { filename: string; content: string }[];
     expect(outputs.map((o) => o.filename).sort()).toEqual(
       [
+        'clients/__generated__/gql.ts',
+        'clients/__generated__/graphql.ts',
+        'clients/__generated__/index.ts',
+        'clients/__generated__/persisted-documents.json',
         'subgraphs/audit/src/__generated__/resolvers-types.ts',
         'subgraphs/medication/src/__generated__/resolvers-types.ts',
         'subgraphs/notes/src/__generated__/resolvers-types.ts',

@@ -24,6 +24,8 @@ export interface VerifiedClaims {
   sid: string;
   patientId?: string;
   practitionerId?: string;
+  /** The app the token was issued to (`azp`, or `client_id`), when the issuer names one. */
+  clientId?: string;
   exp: number;
 }
 
@@ -107,6 +109,12 @@ export class TokenVerifier {
     }
     if (typeof p.sid !== 'string' || !SID.test(p.sid)) throw invalid('The token has no valid sid (session) claim');
     const claims: VerifiedClaims = { sub, roles, sid: p.sid, exp: p.exp as number };
+    const client = p.azp ?? p.client_id;
+    if (client !== undefined) {
+      if (typeof client !== 'string' || !/^[A-Za-z0-9._:-]{1,128}$/.test(client))
+        throw invalid('The token has an invalid azp or client_id claim');
+      claims.clientId = client;
+    }
     if (roles.includes('patient')) {
       if (!isId(p.patient_id)) throw invalid('A patient token needs a patient_id claim naming a record');
       claims.patientId = p.patient_id;
