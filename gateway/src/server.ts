@@ -1,4 +1,5 @@
-import { trustedDocuments } from './trusted-documents.js';
+import { registeredNames, trustedDocuments } from './trusted-documents.js';
+import { Histogram } from 'prom-client';
 import { fieldShapes } from './partial-answers.js';
 import { deidentificationExtensionPlugin } from './deidentification-extension.js';
 import { ApolloGateway } from '@apollo/gateway';
@@ -113,6 +114,14 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       keyPrefix: 'ehr:authfail',
     });
   const production = config.nodeEnv === 'production';
+  const operationNames = registeredNames(config.trustedDocuments.file);
+  const subgraphLatency = new Histogram({
+    name: 'ehr_gateway_subgraph_request_duration_seconds',
+    help: 'Calls from the gateway to each subgraph, by outcome (ok, error, unavailable)',
+    labelNames: ['subgraph', 'outcome'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [metrics.registry],
+  });
   const protection = queryProtection<GatewayContext>(config.queryLimits, production);
   const disabled = new DisabledAccounts(config.subgraphUrls.audit, signer, logger, 2000, peers.fetch);
   // Refusals are security events: recorded through the same durable path as every access record.
@@ -134,7 +143,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
   const buildService = ({ name }: { name: string }) => {
     const url = config.subgraphUrls[name as SubgraphName];
     if (!url) throw new Error(`supergraph names an unknown subgraph: ${name}`);
-    return new SubgraphSource(name, url, config.subgraphTimeoutMs, signer, peers.fetch, shapes);
+    return new SubgraphSource(name, url, config.subgraphTimeoutMs, signer, peers.fetch, shapes, subgraphLatency);
   };
   const supergraphSdl = deps.supergraphSdl ?? readSupergraph();
   const shapes = fieldShapes(supergraphSdl);
@@ -167,7 +176,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       plugins: [
         ...protection.plugins,
         ApolloServerPluginInlineTraceDisabled(),
-        requestMetricsPlugin(metricsName, metrics),
+        requestMetricsPlugin(metricsName, metrics, operationNames),
         refusedOperationsPlugin(),
         ...plugins,
       ],

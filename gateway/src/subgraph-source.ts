@@ -3,6 +3,7 @@ import { emptyEntities, type FieldShape } from './partial-answers.js';
 import type { Fetcher } from '@apollo/utils.fetcher';
 import { requestBinding, serviceUnavailable, type InternalTokenSigner, type PeerFetch } from '@ehr/common';
 import { GraphQLError } from 'graphql';
+import type { Histogram } from 'prom-client';
 import type { GatewayContext } from './context.js';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;
@@ -24,6 +25,7 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
     fetchPeer: PeerFetch = fetch,
     /** The supergraph's field shapes: an entity fetch to a subgraph that is down stands in empty. */
     private readonly shapes?: ReadonlyMap<string, FieldShape>,
+    private readonly latency?: Histogram<'subgraph' | 'outcome'>,
   ) {
     const fetcher: Fetcher = async (input, init) => {
       try {
@@ -53,9 +55,15 @@ export class SubgraphSource extends RemoteGraphQLDataSource<GatewayContext> {
    * fields of that subgraph fail as before.
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const end = this.latency?.startTimer({ subgraph: this.name });
     try {
-      return await super.process(options);
+      const response = await super.process(options);
+      end?.({ outcome: response.errors?.length ? 'error' : 'ok' });
+      return response;
     } catch (err) {
+      end?.({
+        outcome: err instanceof GraphQLError && err.extensions.code === 'SERVICE_UNAVAILABLE' ? 'unavailable' : 'error',
+      });
       const reps = options.request.variables?.representations;
       const unavailable = err instanceof GraphQLError && err.extensions.code === 'SERVICE_UNAVAILABLE';
       if (!unavailable || !this.shapes || !Array.isArray(reps) || !options.request.query) throw err;

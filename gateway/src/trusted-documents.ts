@@ -31,6 +31,16 @@ export function loadTrustedDocuments(file: string): Map<string, string> {
   return docs;
 }
 
+/** The names of the registered operations, by their text (metrics label them by name). */
+export function registeredNames(file: string): (query: string | undefined) => string | undefined {
+  const names = new Map<string, string>();
+  for (const doc of loadTrustedDocuments(file).values()) {
+    const name = /^(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/.exec(doc)?.[1];
+    if (name) names.set(doc, name);
+  }
+  return (query) => (query === undefined ? undefined : names.get(query));
+}
+
 const refuse = (res: express.Response, code: string, message: string) =>
   res.status(400).json({ errors: [{ message, extensions: { code } }] });
 

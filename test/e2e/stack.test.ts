@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { print } from 'graphql';
 import { PatientChartDocument, PatientListDocument } from '../__generated__/operations';
@@ -180,5 +182,31 @@ describe(`the stack end to end (real processes, ${usingMysql ? 'MySQL' : 'SQLite
       await stack.startService('patient');
     }
     expect((await stack.query(q, { p: inScope }, 'physician-1')).body).toEqual(full.body);
+  });
+
+  it('labels metrics by registered operation and outcome, never by a name the client chose', async () => {
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(__dirname, '../../clients/__generated__/persisted-documents.json'), 'utf8'),
+    ) as Record<string, string>;
+    const me = Object.entries(manifest).find(([, doc]) => doc.startsWith('query Me '))![0];
+    const res = await fetch(stack.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${await stack.token('physician-1')}`,
+        'x-hipaa-audit-id': 'metrics-e2e',
+      },
+      body: JSON.stringify({ documentId: me }),
+    });
+    expect(res.status).toBe(200);
+    await stack.query('query JaneDoeSmithChart { me { sub } }', undefined, 'physician-1');
+    await stack.query('{ patient(id: "not-an-id") { id } }', undefined, 'physician-1');
+    const metrics = await (await fetch(stack.url.replace('/graphql', '/metrics'))).text();
+    expect(metrics).toMatch(/ehr_graphql_requests_total\{[^}]*operation="Me"[^}]*outcome="ok"/);
+    expect(metrics).toMatch(/ehr_graphql_requests_total\{[^}]*operation="query"[^}]*outcome="BAD_USER_INPUT"/);
+    expect(metrics).toMatch(
+      /ehr_gateway_subgraph_request_duration_seconds_count\{[^}]*subgraph="patient"[^}]*outcome="ok"/,
+    );
+    expect(metrics).not.toContain('JaneDoeSmith');
   });
 });

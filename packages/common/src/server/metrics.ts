@@ -8,8 +8,8 @@ export interface ServiceMetrics {
   registry: Registry;
   dbStatements: Counter<'service'>;
   dbErrors: Counter<'service'>;
-  requests: Counter<'service' | 'outcome'>;
-  requestDuration: Histogram<'service'>;
+  requests: Counter<'service' | 'operation' | 'outcome'>;
+  requestDuration: Histogram<'service' | 'operation' | 'outcome'>;
 }
 
 export function createMetrics(service: string): ServiceMetrics {
@@ -32,14 +32,14 @@ export function createMetrics(service: string): ServiceMetrics {
     }),
     requests: new Counter({
       name: 'ehr_graphql_requests_total',
-      help: 'GraphQL requests by outcome',
-      labelNames: ['service', 'outcome'],
+      help: 'GraphQL requests by operation (a registered name or the operation type) and outcome (ok or an error code)',
+      labelNames: ['service', 'operation', 'outcome'],
       registers: [registry],
     }),
     requestDuration: new Histogram({
       name: 'ehr_graphql_request_duration_seconds',
-      help: 'GraphQL request latency',
-      labelNames: ['service'],
+      help: 'GraphQL request latency by operation and outcome',
+      labelNames: ['service', 'operation', 'outcome'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
