@@ -371,6 +371,51 @@ describe.each<[string, Record<string, string>]>([
     }
   });
 
+  it('serves no row of a suppressed patient through a kept medication or note pseudonym, and no psychotherapy note', async () => {
+    const pseudonyms = new Pseudonymizer(loadDeidKey(undefined, stack.db.config.dataDir));
+    const released = new Set(rows.map((r) => pseudonyms.reveal(r.id)));
+    const hiddenMeds = data.medications.filter((m) => !released.has(m.patientId)).slice(0, 5);
+    const hiddenNotes = data.notes.filter((n) => !released.has(n.patientId) && n.type !== 'psychotherapy').slice(0, 5);
+    expect(hiddenMeds.length + hiddenNotes.length).toBeGreaterThan(0);
+    for (const m of hiddenMeds) {
+      const { body } = await ask<{ medicationRequest: unknown }>(
+        'query ($id: ID!) { medicationRequest(id: $id) { id patient { id } } }',
+        { id: pseudonyms.pseudonym(m.id) },
+      );
+      expect(body).toEqual({ data: { medicationRequest: null } });
+    }
+    for (const n of hiddenNotes) {
+      const { body } = await ask<{ note: unknown }>('query ($id: ID!) { note(id: $id) { id type } }', {
+        id: pseudonyms.pseudonym(n.id),
+      });
+      expect(body).toEqual({ data: { note: null } });
+    }
+    // A psychotherapy note of a released patient answers exactly like one that does not exist.
+    const therapy = data.notes.find((n) => n.type === 'psychotherapy' && released.has(n.patientId));
+    if (therapy) {
+      const { body } = await ask('query ($id: ID!) { note(id: $id) { id } }', { id: pseudonyms.pseudonym(therapy.id) });
+      expect(body).toEqual({ data: { note: null } });
+    }
+  });
+
+  it('counts medications and note types of released patients only: the counts minus the rows profile nobody', async () => {
+    const pseudonyms = new Pseudonymizer(loadDeidKey(undefined, stack.db.config.dataDir));
+    const released = new Set(rows.map((r) => pseudonyms.reveal(r.id)));
+    const { body } = await ask<{ medicationCounts: { cells: Cell[] }; noteTypeCounts: { cells: Cell[] } }>(
+      '{ medicationCounts { cells { keys count } } noteTypeCounts { cells { keys count } } }',
+    );
+    const byCode = new Map<string, number>();
+    for (const m of data.medications.filter((x) => released.has(x.patientId)))
+      byCode.set(m.code, (byCode.get(m.code) ?? 0) + 1);
+    for (const c of body.data!.medicationCounts.cells)
+      expect([c.keys[0], c.count]).toEqual([c.keys[0], byCode.get(c.keys[0]!)]);
+    const byType = new Map<string, number>();
+    for (const n of data.notes.filter((x) => released.has(x.patientId) && x.type !== 'psychotherapy'))
+      byType.set(n.type, (byType.get(n.type) ?? 0) + 1);
+    for (const c of body.data!.noteTypeCounts.cells)
+      expect([c.keys[0], c.count]).toEqual([c.keys[0], byType.get(c.keys[0]!)]);
+  });
+
   it('cross-tabulates true counts over 10, listing no cell it withholds, and says which crosses are too fine', async () => {
     const { body } = await ask<{ cohortCounts: { cells: Cell[]; total: number | null; suppressedCells: number } }>(
       '{ cohortCounts(dimensions: ["GENDER", "AGE_BAND"]) { cells { keys count suppressed } total suppressedCells } }',

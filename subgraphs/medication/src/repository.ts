@@ -12,7 +12,8 @@ export interface MedicationReads {
   /** Per patient: out-of-scope patients are refused before any row is read. */
   byPatients(patientIds: readonly string[]): Promise<(MedicationRequestRecord[] | Error)[]>;
   /** Requests per RxNorm code, for suppressed counts only. */
-  countsByCode(): Promise<Map<string, number>>;
+  /** Requests counted by code: of every patient, or of the patients in `among` only. */
+  countsByCode(among?: ReadonlySet<string>): Promise<Map<string, number>>;
 }
 
 /** Every medication row is loaded here; the subgraph reads through `forRequest`. */
@@ -27,7 +28,7 @@ export class MedicationRepository {
         for (const l of lists) if (!(l instanceof Error)) ctx.audit.rows('MedicationRequest', l);
         return lists;
       },
-      countsByCode: () => this.countsByCode(),
+      countsByCode: (among) => this.countsByCode(among),
     };
   }
 
@@ -36,16 +37,22 @@ export class MedicationRepository {
     return orderByKeys(ids, rows, (r) => r.id);
   }
 
-  /** One GROUP BY. */
-  private async countsByCode(): Promise<Map<string, number>> {
-    const rows = await this.db
+  /** One GROUP BY (by patient too when only some patients count, then summed here). */
+  private async countsByCode(among?: ReadonlySet<string>): Promise<Map<string, number>> {
+    const q = this.db
       .getRepository(MedicationRequestRecord)
       .createQueryBuilder('m')
       .select('m.code', 'code')
       .addSelect('COUNT(*)', 'n')
-      .groupBy('m.code')
-      .getRawMany<{ code: string; n: string | number }>();
-    return new Map(rows.map((r) => [r.code, Number(r.n)]));
+      .groupBy('m.code');
+    if (among) q.addSelect('m.patient_id', 'patientId').addGroupBy('m.patient_id');
+    const rows = await q.getRawMany<{ code: string; n: string | number; patientId?: string }>();
+    const counts = new Map<string, number>();
+    for (const r of rows) {
+      if (among && !among.has(r.patientId!)) continue;
+      counts.set(r.code, (counts.get(r.code) ?? 0) + Number(r.n));
+    }
+    return counts;
   }
 
   private async byPatientIds(patientIds: readonly string[]): Promise<MedicationRequestRecord[][]> {

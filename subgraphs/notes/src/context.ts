@@ -1,5 +1,6 @@
 import {
   loadStateKey,
+  ReleasedPatients,
   sealState,
   suppressSmallCells,
   type BaseSubgraphContext,
@@ -19,6 +20,10 @@ export interface NotesContext extends BaseSubgraphContext {
   sealState: (state: unknown, recordId: string) => string;
   /** The note types noteTypeCounts publishes now (once per request): analysts see no other type in rows. */
   publishedTypes: () => Promise<ReadonlySet<string>>;
+  /** For analysts: the patients the release holds (once per request); rows of others are not served. */
+  released: () => Promise<ReadonlySet<string>>;
+  /** The note-type counts this caller may see (analysts: released patients only). */
+  typeTable: () => Promise<CountTable>;
   loaders: {
     /** Scope-checked by the row's patient; a note type the role may not read is FORBIDDEN. */
     note: DataLoader<string, ClinicalNoteRecord | null>;
@@ -29,14 +34,21 @@ export interface NotesContext extends BaseSubgraphContext {
 
 export function createContextFactory({ db, config }: SubgraphDeps<NotesConfig>) {
   const repo = new NotesRepository(db);
+  const releases = new ReleasedPatients(config.patientUrl, config.deidRelease.ttlMs);
   const stateKey = loadStateKey(config.auditStateKeyFile, config.database.dataDir);
   return (base: BaseSubgraphContext): NotesContext => {
     const reads = repo.forRequest(base);
     let published: Promise<ReadonlySet<string>> | undefined;
+    let released: Promise<ReadonlySet<string>> | undefined;
+    const releasedIds = () => (released ??= releases.ids(base.internalToken));
+    const typeTable = async () =>
+      noteTypeTable(reads, base, base.identity.deidentified ? await releasedIds() : undefined);
     return {
       ...base,
       reads,
-      publishedTypes: () => (published ??= publishedNoteTypes(reads, base)),
+      released: releasedIds,
+      typeTable,
+      publishedTypes: () => (published ??= typeTable().then((t) => new Set(t.cells.map((c) => c.key)))),
       sealState: (state, recordId) => sealState(stateKey, state, recordId, 'after_state'),
       loaders: {
         note: new DataLoader((ids) => reads.byIds(ids)),
@@ -46,12 +58,14 @@ export function createContextFactory({ db, config }: SubgraphDeps<NotesConfig>) 
   };
 }
 
-/** Notes counted by type, suppressed: only the types the caller may read are counted at all. */
-export async function noteTypeTable(reads: NotesReads, base: Pick<BaseSubgraphContext, 'access'>): Promise<CountTable> {
-  const counts = new Map([...(await reads.countsByType())].filter(([type]) => base.access.noteType(type) === 'clear'));
+/** Notes counted by type, suppressed: only the types the caller may read, and for analysts only released patients. */
+export async function noteTypeTable(
+  reads: NotesReads,
+  base: Pick<BaseSubgraphContext, 'access'>,
+  among?: ReadonlySet<string>,
+): Promise<CountTable> {
+  const counts = new Map(
+    [...(await reads.countsByType(among))].filter(([type]) => base.access.noteType(type) === 'clear'),
+  );
   return suppressSmallCells('NOTE_TYPE', counts);
-}
-
-async function publishedNoteTypes(reads: NotesReads, base: Pick<BaseSubgraphContext, 'access'>) {
-  return new Set((await noteTypeTable(reads, base)).cells.map((c) => c.key));
 }

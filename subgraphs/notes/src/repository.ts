@@ -13,7 +13,8 @@ export interface NotesReads {
   /** Per patient, only the note types the role may read. */
   byPatients(patientIds: readonly string[]): Promise<(ClinicalNoteRecord[] | Error)[]>;
   /** Notes per type, for suppressed counts only. */
-  countsByType(): Promise<Map<string, number>>;
+  /** Notes counted by type: of every patient, or of the patients in `among` only. */
+  countsByType(among?: ReadonlySet<string>): Promise<Map<string, number>>;
   /** Stores a new note after its patient passes the scope (NOT_FOUND or BREAK_GLASS_REQUIRED otherwise). */
   create(note: ClinicalNoteRecord): Promise<ClinicalNoteRecord>;
 }
@@ -37,7 +38,7 @@ export class NotesRepository {
           ctx.audit.rows('ClinicalNote', shown);
           return shown;
         }),
-      countsByType: () => this.countsByType(),
+      countsByType: (among) => this.countsByType(among),
       create: async (note) => {
         await ctx.scope.assert(note.patientId);
         const saved = await this.db.getRepository(ClinicalNoteRecord).save(note);
@@ -53,16 +54,22 @@ export class NotesRepository {
     return orderByKeys(ids, rows, (r) => r.id);
   }
 
-  /** One GROUP BY. */
-  private async countsByType(): Promise<Map<string, number>> {
-    const rows = await this.db
+  /** One GROUP BY (by patient too when only some patients count, then summed here). */
+  private async countsByType(among?: ReadonlySet<string>): Promise<Map<string, number>> {
+    const q = this.db
       .getRepository(ClinicalNoteRecord)
       .createQueryBuilder('n')
       .select('n.type', 'type')
       .addSelect('COUNT(*)', 'n')
-      .groupBy('n.type')
-      .getRawMany<{ type: string; n: string | number }>();
-    return new Map(rows.map((r) => [r.type, Number(r.n)]));
+      .groupBy('n.type');
+    if (among) q.addSelect('n.patient_id', 'patientId').addGroupBy('n.patient_id');
+    const rows = await q.getRawMany<{ type: string; n: string | number; patientId?: string }>();
+    const counts = new Map<string, number>();
+    for (const r of rows) {
+      if (among && !among.has(r.patientId!)) continue;
+      counts.set(r.type, (counts.get(r.type) ?? 0) + Number(r.n));
+    }
+    return counts;
   }
 
   private async byPatientIds(patientIds: readonly string[]): Promise<ClinicalNoteRecord[][]> {

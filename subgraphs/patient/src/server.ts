@@ -41,7 +41,7 @@ export const patientSubgraph: SubgraphSpec<PatientContext> = {
       plugins: [deidentificationExtension()],
       // It answers care-team questions from its own table, for itself and (over HTTP) the others.
       careTeamCheck: (practitionerId, patientIds) => repo.careTeamMembership(practitionerId, patientIds),
-      routes: careTeamRoutes(deps, repo),
+      routes: careTeamRoutes(deps, repo, releases),
     };
   },
 };

@@ -8,3 +8,4 @@ export * from './scope.js';
 export * from './scoped-load.js';
 export * from './care-team-client.js';
 export * from './seen-tokens.js';
+export * from './release-client.js';

@@ -11,3 +11,5 @@ export const ACTIVE_GRANTS_PATH = '/internal/active-grants';
 export const DISABLED_ACCOUNTS_PATH = '/internal/disabled-accounts';
 /** Where a subgraph asks which patients are on the caller's care team. */
 export const CARE_TEAM_PATH = '/internal/care-team';
+/** Where the medication and notes subgraphs learn which patients the analyst release holds. */
+export const RELEASE_PATH = '/internal/release';

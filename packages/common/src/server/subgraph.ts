@@ -32,6 +32,8 @@ export interface BaseSubgraphContext {
   scope: RecordScope;
   /** What this request touched, for the audit trail (filled by the loaders). */
   audit: AccessCollector;
+  /** The request's verified internal token, for this subgraph's own calls on its behalf. */
+  internalToken: string;
 }
 
 /** What a subgraph is built from: opened once at boot and handed to its `build`. */
@@ -203,6 +205,7 @@ export async function bootSubgraph<TContext extends BaseContext, TConfig extends
           access: accessFor(policy, info.identity.roles, info.maskable),
           scope: new RecordScope(info.identity, check),
           audit: new AccessCollector(),
+          internalToken: info.internalToken,
         });
       },
     });

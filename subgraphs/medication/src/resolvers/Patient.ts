@@ -4,5 +4,8 @@ import type { PatientResolvers } from '../__generated__/resolvers-types.js';
 export const Patient: PatientResolvers = {
   // The patient subgraph owns existence; here a reference is only a key to look rows up by.
   __resolveReference: async (ref) => ({ id: parseId(ref.id) }),
-  medications: (p, _args, ctx) => ctx.loaders.medicationsByPatient.load(p.id),
+  medications: async (p, _args, ctx) => {
+    if (ctx.identity.deidentified && !(await ctx.released()).has(p.id)) return [];
+    return ctx.loaders.medicationsByPatient.load(p.id);
+  },
 };
