@@ -3,7 +3,8 @@
  * What the analyst's k-anonymous release costs to compute, and what it releases, over the
  * seeded population (tools' generator, the same data `npm run seed` writes):
  *   - anonymise: the 24-node lattice search and the release (CPU ms, median of rounds);
- *   - cube: the suppressed family of cross-tabulations over GENDER, AGE_BAND, ZIP3 and STATE;
+ *   - cube: the suppressed family of cross-tabulations over GENDER, AGE_BAND, ZIP3 and STATE (fixed
+ *     domains, tables of at most 20,000 cells, as the patient subgraph builds it);
  *   - order: pseudonyms for every released record and their sort;
  *   - baseline: one pass that only groups the records by their finest class (what any
  *     release must at least do), so the figures read as ratios on any machine.
@@ -19,7 +20,6 @@ const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { randomBytes } = require('node:crypto');
 const {
-  ageBand,
   anonymise,
   classKey,
   cubeKey,
@@ -29,6 +29,7 @@ const {
   SuppressedCube,
   zip3,
 } = require('@ehr/common');
+const { cohortValues, DIMENSION_DOMAINS, MAX_CELLS } = require('../subgraphs/patient/dist/deid/dimensions.js');
 const { generateSeedData } = require('../tools/dist/seed/generate.js');
 
 const { values } = parseArgs({
@@ -54,8 +55,8 @@ const records = data.patients.map((p) => ({
   state: p.state,
 }));
 const counts = new Map();
-for (const p of data.patients) {
-  const key = cubeKey([p.gender, ageBand(p.birthDate) ?? 'unknown', zip3(p.postalCode) ?? 'unknown', p.state]);
+for (const r of records) {
+  const key = cubeKey(cohortValues(r, year));
   counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 const pseudonyms = new Pseudonymizer(randomBytes(32));
@@ -81,7 +82,7 @@ for (let r = 0; r < rounds + 1; r++) {
     return m;
   });
   const a = cpuMs(() => anonymise(records, { k, maxSuppression, year }));
-  const c = cpuMs(() => new SuppressedCube(['GENDER', 'AGE_BAND', 'ZIP3', 'STATE'], counts));
+  const c = cpuMs(() => new SuppressedCube(DIMENSION_DOMAINS, counts, { maxCells: MAX_CELLS }));
   const o = cpuMs(() => {
     const ids = [...a.result.released.keys()];
     const names = pseudonyms.pseudonyms(ids);
@@ -127,8 +128,8 @@ const result = {
   cube: {
     zip3Withheld: cube.table(['ZIP3']).suppressedCells,
     genderByAgeWithheld: cube.table(['GENDER', 'AGE_BAND']).suppressedCells,
-    allFourWithheld: cube.table(['GENDER', 'AGE_BAND', 'ZIP3', 'STATE']).suppressedCells,
-    allFourCells: cube.table(['GENDER', 'AGE_BAND', 'ZIP3', 'STATE']).cells.length,
+    genderAgeStatePublished: cube.table(['GENDER', 'AGE_BAND', 'STATE']).cells.length,
+    genderAgeStateUnpublished: cube.table(['GENDER', 'AGE_BAND', 'STATE']).suppressedCells,
   },
 };
 const out = path.join(__dirname, 'results', `deid-release-${result.date.replace(/[:.]/g, '-')}.json`);
