@@ -254,7 +254,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
           // Without the audit subgraph there are no grants: care-team access only (fails closed).
           logger.warn({ errorName: (err as Error).name }, 'break-glass grants unavailable');
         }
-        return { requestId: auth.requestId, identity, internalTokens: new Map(), refused: refusedHook(req, auth) };
+        return { requestId: auth.requestId, identity, refused: refusedHook(req, auth) };
       },
     }),
   );
@@ -269,7 +269,7 @@ export async function createGateway(config: GatewayConfig, deps: GatewayDeps = {
       context: async ({ req, res }) => {
         const auth = res.locals.auth as Authenticated;
         const identity = identityOf(auth, { roles: ['analyst'], deidentified: true });
-        return { requestId: auth.requestId, identity, internalTokens: new Map(), refused: refusedHook(req, auth) };
+        return { requestId: auth.requestId, identity, refused: refusedHook(req, auth) };
       },
     }),
   );
